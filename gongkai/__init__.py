@@ -1,0 +1,33 @@
+"""gongkai: read 政府信息公开工作年度报告 into typed, source-linked numbers and findings.
+
+>>> import gongkai
+>>> r = gongkai.parse_text("某某局2023年政府信息公开工作年度报告\\n一、总体情况\\n")
+>>> r.meta.year
+2023
+"""
+
+from __future__ import annotations
+
+import os
+
+from .errors import GongkaiError
+from .models import Cell, Fact, Finding, Meta, Report, Section, Span, Table
+from .read import Document, read, read_text
+from .report import build
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Cell", "Document", "Fact", "Finding", "GongkaiError", "Meta", "Report", "Section", "Span",
+    "Table", "parse", "parse_text", "__version__",
+]
+
+
+def parse(path: str | os.PathLike[str]) -> Report:
+    """Parse one report file (.txt; .pdf/.docx/.html with their extras) into a Report."""
+    return build(read(path))
+
+
+def parse_text(text: str, source: str | None = None) -> Report:
+    """Parse a report already in memory as text."""
+    return build(read_text(text, source))

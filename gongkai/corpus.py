@@ -1,0 +1,203 @@
+"""corpus: many files → Reports or rows, and the gold-standard evaluation.
+
+``run`` parses files in a process pool, one failure never stopping the rest (a failed file
+gives a row with its error). ``evaluate`` compares Reports with the hand-checked gold in
+``corpus/gold/*.json`` field by field.
+
+Gold file format (one per report)::
+
+    {"sources": ["corpus/000_x.txt", "../shared/corpus/pdf/a.pdf"],   # each must give the gold
+     "meta": {"agency": …, "year": …, "template": …, "period_start": "2023-01-01", …},
+     "sections": [["general", "总体情况"], …],                            # kind, printed title
+     "values": {"applications.new.total": 0, …},                        # table cells, null = blank
+     "facts": [["narrative.proactive.total", 206], …],                  # narrative counts
+     "findings": ["template_outdated", …],                               # expected finding codes
+     "known_failures": {"values.x": "why"}}                              # strict: must still fail
+
+Paths in ``sources`` are relative to the gold file's project root (the parent of ``corpus/``).
+A source under ``../shared`` that is absent is skipped, with the reason, not failed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import GongkaiError
+from .models import Report
+
+FIELD_GROUPS = ("meta", "sections", "values", "facts", "findings")
+
+
+def _parse(path: str) -> Report:
+    from . import parse
+
+    return parse(path)
+
+
+def _row(path: str) -> dict[str, Any]:
+    """One flat row per file: meta, counts, every value; the error instead when it failed."""
+    try:
+        report = _parse(path)
+    except GongkaiError as exc:
+        return {"path": path, "error": f"{type(exc).__name__}: {exc}"}
+    row: dict[str, Any] = {"path": path, "error": None}
+    row.update({f"meta.{k}": (str(v) if v is not None and k.startswith("period") else v)
+                for k, v in report.meta.model_dump().items()})
+    row["sections"] = ",".join(s.kind for s in report.sections)
+    row["findings"] = ",".join(f.code for f in report.findings)
+    row["errors"] = sum(f.severity == "error" for f in report.findings)
+    row.update(report.values())
+    return row
+
+
+def report_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """Files to parse: the files given, and the report files inside the folders given."""
+    suffixes = {".txt", ".pdf", ".docx", ".html", ".htm"}
+    out: list[str] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(str(f) for f in sorted(p.rglob("*"))
+                       if f.suffix.lower() in suffixes and f.is_file() and f.name.upper() != "README.TXT")
+        else:
+            out.append(str(p))
+    return out
+
+
+def run(paths: Iterable[str | os.PathLike[str]], workers: int | None = None) -> Iterator[dict[str, Any]]:
+    """Rows for every report file, in input order; a process pool when workers != 1."""
+    files = report_files(paths)
+    if workers == 1 or len(files) < 4:
+        yield from map(_row, files)
+        return
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(_row, files, chunksize=8)
+
+
+# --- evaluation against gold ---------------------------------------------------------------
+
+
+@dataclass
+class Comparison:
+    """One gold field compared with what gongkai read."""
+
+    gold_id: str
+    source: str
+    field: str  # e.g. meta.agency, values.applications.new.total, facts, sections
+    expected: Any
+    actual: Any
+    known_failure: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.expected == self.actual
+
+    @property
+    def group(self) -> str:
+        return self.field.split(".")[0]
+
+
+@dataclass
+class Evaluation:
+    comparisons: list[Comparison] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def accuracy(self) -> dict[str, tuple[int, int]]:
+        """Per field group: (correct, total)."""
+        out: dict[str, tuple[int, int]] = {}
+        for c in self.comparisons:
+            ok, total = out.get(c.group, (0, 0))
+            out[c.group] = (ok + c.ok, total + 1)
+        return out
+
+    def failures(self) -> list[Comparison]:
+        return [c for c in self.comparisons if not c.ok and c.known_failure is None]
+
+    def fixed_known_failures(self) -> list[Comparison]:
+        return [c for c in self.comparisons if c.ok and c.known_failure is not None]
+
+
+def _actual(report: Report) -> dict[str, Any]:
+    return {
+        "meta": {k: (str(v) if v is not None and k.startswith("period") else v)
+                 for k, v in report.meta.model_dump().items()},
+        "sections": [[s.kind, s.title] for s in report.sections],
+        "values": report.values(),
+        "facts": sorted([f.key, f.value] for f in report.facts),
+        "findings": sorted(f.code for f in report.findings),
+    }
+
+
+def compare(gold_id: str, gold: dict[str, Any], source: str, report: Report) -> list[Comparison]:
+    """Every field the gold names, compared: meta and values per key, the lists as wholes."""
+    actual = _actual(report)
+    known = gold.get("known_failures", {})
+    out: list[Comparison] = []
+    for key, expected in gold.get("meta", {}).items():
+        name = f"meta.{key}"
+        out.append(Comparison(gold_id, source, name, expected, actual["meta"].get(key), known.get(name)))
+    for key, expected in gold.get("values", {}).items():
+        name = f"values.{key}"
+        out.append(Comparison(gold_id, source, name, expected, actual["values"].get(key, "<missing>"),
+                              known.get(name)))
+    if "sections" in gold:
+        out.append(Comparison(gold_id, source, "sections", gold["sections"], actual["sections"],
+                              known.get("sections")))
+    if "facts" in gold:
+        expected = sorted(gold["facts"])
+        out.extend(_compare_multiset(gold_id, source, "facts", expected, actual["facts"], known))
+    if "findings" in gold:
+        out.append(Comparison(gold_id, source, "findings", sorted(gold["findings"]), actual["findings"],
+                              known.get("findings")))
+    return out
+
+
+def _compare_multiset(gold_id, source, name, expected, actual, known) -> list[Comparison]:
+    """One comparison per expected item (recall) and one per unexpected item (precision)."""
+    want = Counter(json.dumps(x, ensure_ascii=False) for x in expected)
+    got = Counter(json.dumps(x, ensure_ascii=False) for x in actual)
+    out = []
+    for item, n in want.items():
+        for i in range(n):
+            hit = json.loads(item) if got[item] > i else None
+            out.append(Comparison(gold_id, source, f"{name}.{item}", json.loads(item), hit,
+                                  known.get(f"{name}.{item}")))
+    for item, n in (got - want).items():
+        for _ in range(n):
+            out.append(Comparison(gold_id, source, f"{name}.unexpected", None, json.loads(item),
+                                  known.get(f"{name}.unexpected")))
+    return out
+
+
+def gold_files(gold_dir: str | os.PathLike[str]) -> list[Path]:
+    d = Path(gold_dir)
+    if (d / "gold").is_dir():
+        d = d / "gold"
+    return sorted(d.glob("*.json"))
+
+
+def evaluate(gold_dir: str | os.PathLike[str]) -> Evaluation:
+    """Parse every source named by the gold files and compare field by field."""
+    result = Evaluation()
+    for gold_path in gold_files(gold_dir):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        root = gold_path.parent.parent.parent  # corpus/gold/x.json → project root
+        for source in gold["sources"]:
+            path = (root / source).resolve() if not Path(source).is_absolute() else Path(source)
+            if not path.exists():
+                result.skipped.append(f"{gold_path.stem}: {source} not found (../shared absent?)")
+                continue
+            try:
+                report = _parse(str(path))
+            except GongkaiError as exc:
+                result.errors.append(f"{gold_path.stem}: {source}: {type(exc).__name__}: {exc}")
+                continue
+            result.comparisons.extend(compare(gold_path.stem, gold, source, report))
+    return result
