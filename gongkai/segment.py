@@ -21,7 +21,7 @@ from functools import cache
 import regex
 
 from .models import SECTION_KINDS, Finding, Meta, Section, Span
-from .read import Document
+from .read import Document, fold
 from .rules import finding, meta_rules, section_rules
 
 
@@ -274,26 +274,29 @@ def template_of(doc: Document) -> str | None:
 
 
 def _title(doc: Document) -> str | None:
-    """The title: a web header line, else the first lines up to the one ending in 报告."""
+    """The title as printed: a web header line, else the first lines up to the one ending in 报告.
+
+    Lines are joined (a title is often split over two lines, sometimes with a blank line
+    between); PDF page-number lines and blank lines are skipped.
+    """
     p = _meta_patterns()
-    header = p["title_header"].search(doc.folded[:2000])
+    head = doc.folded[:3000]
+    header = p["title_header"].search(head)
     if header:
-        return header.group("title").strip()
+        return doc.text[header.start("title") : header.end("title")].strip()
     lines: list[str] = []
-    for line in doc.folded[:3000].split("\n"):
-        line = line.strip()
+    for m in regex.finditer(r"[^\n]+", head):
+        line = m.group().strip()
         if not line or line.isdigit():
-            if lines:
-                # a blank line inside a split title (区投资促进中心 / 2023年度…报告) is allowed
-                continue
             continue
-        lines.append(line)
+        lines.append(doc.text[m.start() : m.end()].strip())
         if p["title_end"].search(line) or len(lines) >= 4:
             break
-    if lines and p["title_end"].search(lines[-1]) and p["title_parts"].search("".join(lines)):
-        return "".join(lines)
-    first = p["title_fallback"].search(doc.folded[:3000])
-    return first.group().strip() if first else None
+    joined = "".join(lines)
+    if lines and p["title_end"].search(fold(lines[-1])) and p["title_parts"].search(fold(joined)):
+        return joined
+    first = p["title_fallback"].search(head)
+    return doc.text[first.start() : first.end()].strip() if first else None
 
 
 def _fuller_agency(doc: Document, agency: str) -> str:
@@ -348,9 +351,9 @@ def meta(doc: Document, template: str | None) -> tuple[Meta, list[Finding]]:
     title = _title(doc)
     agency = year = None
     if title:
-        parts = _meta_patterns()["title_parts"].search(title)
+        parts = _meta_patterns()["title_parts"].search(fold(title))
         if parts:
-            agency = parts.group("agency").strip() or None
+            agency = title[parts.start("agency") : parts.end("agency")].strip() or None
             year = int(parts.group("year"))
     if agency:
         agency = _fuller_agency(doc, agency)
