@@ -80,6 +80,35 @@ def run(paths: Iterable[str | os.PathLike[str]], workers: int | None = None) -> 
         yield from pool.map(_row, files, chunksize=8)
 
 
+def to_arrow(rows: Iterable[dict[str, Any]]):
+    """Rows (from ``run``) as a pyarrow Table, one column per key (the ``[frame]`` extra)."""
+    try:
+        import pyarrow as pa
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        from .errors import MissingExtraError
+
+        raise MissingExtraError("pyarrow is needed: pip install 'gongkai[frame]'") from exc
+    rows = list(rows)
+    columns = sorted({k for row in rows for k in row}, key=lambda k: (k != "path", "." in k, k))
+    return pa.table({c: [row.get(c) for row in rows] for c in columns})
+
+
+def to_pandas(rows: Iterable[dict[str, Any]]):
+    """Rows as a pandas DataFrame (the ``[frame]`` extra)."""
+    return to_arrow(rows).to_pandas()
+
+
+def dask_bag(paths: Iterable[str | os.PathLike[str]], partition_size: int = 64):
+    """A Dask bag of rows for a cluster (the ``[dask]`` extra): the same function, mapped."""
+    try:
+        import dask.bag as db
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        from .errors import MissingExtraError
+
+        raise MissingExtraError("dask is needed: pip install 'gongkai[dask]'") from exc
+    return db.from_sequence(report_files(paths), partition_size=partition_size).map(_row)
+
+
 # --- evaluation against gold ---------------------------------------------------------------
 
 

@@ -1,6 +1,8 @@
 """The CLI as a user runs it: summaries, JSON, exit status 2 for unreadable input."""
 
 import json
+
+import pytest
 import subprocess
 import sys
 
@@ -44,3 +46,17 @@ def test_eval_prints_accuracy():
     result = CliRunner().invoke(main, ["eval", str(CORPUS)])
     assert result.exit_code == 0
     assert "meta" in result.output and "%" in result.output
+
+
+def test_rows_as_arrow_and_dask():
+    pytest.importorskip("pyarrow")
+    from gongkai.corpus import run, to_arrow
+
+    table = to_arrow(run([CORPUS], workers=1))
+    assert table.num_rows == len(SEEDS)
+    assert "周村区投资促进中心" in table.column("meta.agency").to_pylist()
+    dask = pytest.importorskip("dask.bag")
+    from gongkai.corpus import dask_bag
+
+    rows = dask_bag([CORPUS]).compute(scheduler="synchronous")
+    assert sorted(r["meta.year"] for r in rows) == [2018, 2023, 2023, 2023, 2024]
