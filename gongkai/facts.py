@@ -1,4 +1,8 @@
-"""facts: Document + sections → narrative Facts by declarative rules (rules/narrative.toml)."""
+"""facts: Document + sections → narrative Facts by declarative rules (rules/narrative.toml).
+
+Not built yet (issue 4): this stage returns nothing, so Reports carry no
+values/facts/findings from it. The signature is the one report.build calls.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""tables: Document + sections → Tables (standard tables located, cells keyed and spanned)."""
+"""tables: Document + sections → Tables (standard tables located, cells keyed and spanned).
+
+Not built yet (issue 3): this stage returns nothing, so Reports carry no
+values/facts/findings from it. The signature is the one report.build calls.
+"""
 
 from __future__ import annotations
 
