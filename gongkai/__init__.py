@@ -13,13 +13,14 @@ import os
 from .errors import GongkaiError
 from .models import Cell, Fact, Finding, Meta, Report, Section, Span, Table
 from .read import Document, read, read_text
+from .reconcile import reconcile_series
 from .report import build
 
 __version__ = "0.1.0"
 
 __all__ = [
     "Cell", "Document", "Fact", "Finding", "GongkaiError", "Meta", "Report", "Section", "Span",
-    "Table", "parse", "parse_text", "__version__",
+    "Table", "parse", "parse_text", "reconcile_series", "__version__",
 ]
 
 

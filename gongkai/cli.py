@@ -69,6 +69,67 @@ def corpus_command(paths: tuple[str, ...], jobs: int | None, jsonl: bool) -> Non
         click.echo(f"{len(files)} reports, {failed} unreadable")
 
 
+@main.command("explain")
+@click.argument("file")
+def explain_command(file: str) -> None:
+    """Each narrative fact of FILE with its rule id and the source line, the match highlighted."""
+    try:
+        report = parse(file)
+    except GongkaiError as exc:
+        _fail(str(exc))
+    text = report.text
+    for i, f in enumerate(report.facts):
+        line_start = text.rfind("\n", 0, f.span.start) + 1
+        line_end = text.find("\n", f.span.end)
+        line_end = len(text) if line_end < 0 else line_end
+        extras = [f"~{f.value}" if f.approximate else "", f"{f.percent}%" if f.percent is not None else "",
+                  f"parent #{f.parent}" if f.parent is not None else "", f"subject={f.subject}" if f.subject else ""]
+        click.echo(f"#{i} {f.key} = {f.value}{f.unit}  [{f.rule_id}] ({f.section}) {' '.join(e for e in extras if e)}")
+        source = (text[line_start : f.span.start] + click.style(f"[{f.surface}]", fg="red", bold=True)
+                  + text[f.span.end : line_end]).replace("\n", " ")
+        click.echo(f"    {source}")
+    if not report.facts:
+        click.echo("no narrative facts")
+
+
+def _marked_line(text: str, span) -> str:
+    """The source line(s) around a span, the span in brackets (highlighted on a terminal)."""
+    start = text.rfind("\n", 0, span.start) + 1
+    end = text.find("\n", span.end)
+    end = len(text) if end < 0 else end
+    marked = text[start : span.start] + click.style(f"[{span.of(text)}]", fg="red", bold=True) + text[span.end : end]
+    return marked.replace("\n", " ").strip()
+
+
+@main.command("check")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per file: source and findings.")
+def check_command(files: tuple[str, ...], as_json: bool) -> None:
+    """Reconcile FILES: each finding with its source lines, the span marked.
+
+    Exit status 1 if any finding is an error, 0 otherwise, 2 for unreadable input.
+    """
+    errors = 0
+    for path in files:
+        try:
+            report = parse(path)
+        except GongkaiError as exc:
+            _fail(str(exc))
+        errors += sum(f.severity == "error" for f in report.findings)
+        if as_json:
+            findings = [json.loads(f.model_dump_json()) for f in report.findings]
+            for payload, f in zip(findings, report.findings):
+                payload["surfaces"] = [s.of(report.text) for s in f.spans]
+            click.echo(json.dumps({"source": path, "findings": findings}, ensure_ascii=False))
+            continue
+        click.echo(f"{path}: {len(report.findings)} findings")
+        for f in report.findings:
+            click.echo(f"  [{f.severity}] {f.code}: {f.message}")
+            for span in f.spans:
+                click.echo(f"      {_marked_line(report.text, span)}")
+    sys.exit(1 if errors else 0)
+
+
 @main.command("eval")
 @click.argument("gold_dir", default="corpus")
 @click.option("--verbose", "-v", is_flag=True, help="List every differing field.")

@@ -1,15 +1,486 @@
 """facts: Document + sections → narrative Facts by declarative rules (rules/narrative.toml).
 
-Not built yet (issue 4): this stage returns nothing, so Reports carry no
-values/facts/findings from it. The signature is the one report.build calls.
+The narrative is every section's text except the statistical tables: the 2019/2021 sections
+二、三、四 hold a table from its first header cue on (``table_cue`` in rules/lexicon.toml), a
+line holding a tab is a table row of a DOCX or crawler dump, and the pre-2019 统计表 is a
+section of its own. The 总体情况 of a 2021 report often tells its counts before the table.
+
+Matching runs on the folded text with in-paragraph whitespace removed (``466 条`` → ``466条``,
+a PDF line break inside ``主动公开政府\\n信息``, page footers ``- 3 -``), kept as an
+``OffsetText`` so every span points back into ``Document.text``. Whitespace between two digits
+is kept: joining ``11 36`` would invent a number.
+
+A rule either holds one ``{count}`` (the number read with cn2an only when it is Chinese, on
+that span alone) or states a ``value`` — a negation such as 未收到政府信息公开申请, a zero and
+not a miss. Overlapping matches are settled by ``resolve_overlaps``; counts inside quotation
+marks or book titles (“三安全一稳定”, 《…20条》) are names, and a count whose clause names
+another year than the report's (a multi-year history) is not this year's count. A count
+after 其中 is linked to the count before it (``Fact.parent``). Counts no rule names are kept
+as ``narrative.other`` with a subject phrase found with jieba, imported only then.
 """
 
 from __future__ import annotations
 
-from .models import Fact, Section
-from .read import Document
+from dataclasses import dataclass
+from functools import cache
+
+import regex
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import RuleError
+from .models import Fact, Number, Section, Span
+from .read import Document, OffsetText
+from .rules import read_toml
+
+# Sections of the 2019/2021 layout whose statistical table starts at its header cue.
+_TABLE_KINDS = ("proactive", "applications", "review")
+_SKIPPED_KINDS = ("statistics",)
+# Facts whose subject phrase is looked up (jieba) when the rule did not capture one.
+_SUBJECT_KEYS = ("narrative.other", "narrative.proactive.category")
+_BLOCK_REF = regex.compile(r"\{([a-z_]+)\}")
+# Whitespace runs are dropped unless they stand between two digits (see the module docstring).
+_WHITESPACE = r"(?<!\s)(?:(?<!\d)\s++|\s++(?!\d))"
+# Characters that close a clause when looking for a subject phrase.
+_CLAUSE_MARKS = "\uff0c,\u3002\uff1b;\uff1a:\u3001\uff08(\uff09)\"\u300a\u300b"
+
+
+# --- rule files -------------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Lexicon(_Strict):
+    """rules/lexicon.toml: named regex blocks, referenced from rules as {name}."""
+
+    blocks: dict[str, str]
+
+
+class NarrativeRule(_Strict):
+    """One [[rules]] entry of rules/narrative.toml."""
+
+    id: str = Field(pattern=r"^[a-z_]+(?:\.[a-z0-9_]+)+$")
+    key: str = Field(pattern=r"^narrative\.")
+    pattern: str
+    priority: int = 0
+    units: tuple[str, ...] = ()
+    value: Number | None = None
+    unit: str = ""
+    also: tuple[str, ...] = ()
+    examples: tuple[tuple[str, Number], ...]
+    counterexamples: tuple[str, ...]
+
+    @field_validator("examples", "counterexamples")
+    @classmethod
+    def _at_least_one(cls, value: tuple) -> tuple:
+        if not value:
+            raise ValueError("needs at least one example and one counterexample")
+        return value
+
+
+class Relabel(_Strict):
+    """A [[relabel]] entry: a 其中 child of a ``parent`` fact takes its key from the parent."""
+
+    id: str
+    parent: str
+    from_key: str
+    to_key: str
+    skip_units: tuple[str, ...] = ()
+
+
+class NarrativeFile(_Strict):
+    rules: tuple[NarrativeRule, ...]
+    relabel: tuple[Relabel, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> NarrativeFile:
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"rule {rule.id}: duplicate id")
+            seen.add(rule.id)
+        return self
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule with its pattern expanded from the lexicon and compiled."""
+
+    rule: NarrativeRule
+    regex: regex.Pattern[str]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything facts() needs from the rule files, compiled once."""
+
+    rules: tuple[CompiledRule, ...]
+    relabel: tuple[Relabel, ...]
+    blocks: dict[str, str]
+    join: regex.Pattern[str]
+    table_cue: regex.Pattern[str]
+    table_line: regex.Pattern[str]
+    of_which: regex.Pattern[str]
+    sentence_end: regex.Pattern[str]
+    clause_end: regex.Pattern[str]
+    year: regex.Pattern[str]
+
+
+def expand(pattern: str, blocks: dict[str, str], *, where: str, _seen: tuple[str, ...] = ()) -> str:
+    """``pattern`` with every {block} replaced by its (expanded) lexicon regex."""
+
+    def one(m: regex.Match[str]) -> str:
+        name = m.group(1)
+        if name not in blocks:
+            raise RuleError(f"{where}: unknown block {{{name}}}")
+        if name in _seen:
+            raise RuleError(f"{where}: block {{{name}}} refers to itself")
+        return "(?:" + expand(blocks[name], blocks, where=where, _seen=_seen + (name,)) + ")"
+
+    return _BLOCK_REF.sub(one, pattern)
+
+
+def _compile(pattern: str, where: str) -> regex.Pattern[str]:
+    try:
+        return regex.compile(pattern)
+    except regex.error as exc:
+        raise RuleError(f"{where}: bad regex: {exc}") from exc
+
+
+def _validated(data: dict, model: type[BaseModel], file: str) -> BaseModel:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise RuleError(f"{file}: {_name_rule(exc, data)}") from exc
+
+
+def _name_rule(exc: ValidationError, data: dict) -> str:
+    """A pydantic error with the id of the rule it is about, when it is about one."""
+    lines = []
+    for err in exc.errors():
+        loc = err["loc"]
+        where = ".".join(map(str, loc))
+        if len(loc) >= 2 and loc[0] in ("rules", "relabel") and isinstance(loc[1], int):
+            entries = data.get(loc[0], [])
+            rule_id = entries[loc[1]].get("id", "?") if loc[1] < len(entries) else "?"
+            where = f"rule {rule_id}: " + ".".join(map(str, loc[2:]))
+        lines.append(f"{where} {err['msg']}")
+    return "; ".join(lines)
+
+
+def build_catalogue(lexicon: dict, narrative: dict, file: str = "rules/narrative.toml") -> Catalogue:
+    """Validate raw rule data (as read from TOML) and compile it; RuleError says file, id, reason."""
+    lex = _validated(lexicon, Lexicon, "rules/lexicon.toml")
+    rules = _validated(narrative, NarrativeFile, file)
+    return compile_rules(lex, rules, file)  # type: ignore[arg-type]
+
+
+def compile_rules(lexicon: Lexicon, narrative: NarrativeFile, file: str = "rules/narrative.toml") -> Catalogue:
+    """Expand and compile every rule; RuleError names the file, the rule id and the reason."""
+    blocks = lexicon.blocks
+    units = set(blocks.get("unit", "").strip("'").split("|"))
+    compiled = []
+    for rule in narrative.rules:
+        where = f"{file}: rule {rule.id}"
+        counts = rule.pattern.count("{count}")
+        if counts > 1:
+            raise RuleError(f"{where}: holds {{count}} {counts} times; one count per rule")
+        if (counts == 1) == (rule.value is not None):
+            raise RuleError(f"{where}: needs either one {{count}} or a value (a stated zero), not both or neither")
+        unknown_units = set(rule.units) - units
+        if unknown_units:
+            raise RuleError(f"{where}: units {sorted(unknown_units)} are not in the lexicon's unit block")
+        compiled.append(CompiledRule(rule, _compile(expand(rule.pattern, blocks, where=where), where)))
+    lex = "rules/lexicon.toml"
+
+    def block(name: str, flags: int = 0) -> regex.Pattern[str]:
+        if name not in blocks:
+            raise RuleError(f"{lex}: missing block {name}")
+        return _compile(expand(blocks[name], blocks, where=f"{lex}: {name}"), f"{lex}: {name}")
+
+    return Catalogue(
+        rules=tuple(compiled),
+        relabel=narrative.relabel,
+        blocks=blocks,
+        join=_compile(f"(?:{expand(blocks['page_footer'], blocks, where=lex)})|{_WHITESPACE}", lex),
+        table_cue=block("table_cue"),
+        table_line=block("table_line"),
+        of_which=block("of_which"),
+        sentence_end=block("sentence_end"),
+        clause_end=block("clause_end"),
+        year=block("year"),
+    )
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The rule catalogue, loaded, validated and compiled once."""
+    return build_catalogue(read_toml("lexicon"), read_toml("narrative"))
+
+
+# --- regions ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Region:
+    """A stretch of narrative: original offsets, the section kind, the joined matching text."""
+
+    start: int
+    kind: str
+    joined: OffsetText
+
+    def span(self, start: int, end: int) -> Span:
+        local = self.joined.span(start, end)
+        return Span(start=self.start + local.start, end=self.start + local.end)
+
+
+def narrative_regions(doc: Document, sections: tuple[Section, ...]) -> list[Region]:
+    """The narrative parts of the sections: tables (from their cue, tab lines) cut out."""
+    cat = catalogue()
+    folded = doc.folded
+    regions: list[Region] = []
+    for section in sections:
+        if section.kind in _SKIPPED_KINDS:
+            continue
+        start, end = section.span.start, section.span.end
+        if section.kind in _TABLE_KINDS:
+            cue = cat.table_cue.search(folded, start, end)
+            if cue:
+                end = cue.start()
+        pos = start
+        for line in cat.table_line.finditer(folded, start, end):
+            regions.append(_region(folded, pos, line.start(), section.kind))
+            pos = line.end()
+        regions.append(_region(folded, pos, end, section.kind))
+    return [r for r in regions if r.joined.text]
+
+
+def _region(folded: str, start: int, end: int, kind: str) -> Region:
+    return Region(start, kind, OffsetText.dropping(folded[start:end], catalogue().join))
+
+
+# --- matching ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One rule match before overlaps are settled (offsets in the region's joined text)."""
+
+    rule: NarrativeRule
+    start: int
+    end: int
+    value: Number
+    unit: str
+    approximate: bool
+    percent: float | None = None
+    subject: str = ""
+    anchor: int = -1  # where the number starts (the match start for a stated zero)
+
+
+def read_number(text: str) -> Number:
+    """A matched numeral as a number: 1,136 → 1136, 1.2万 → 12000, 三十 → 30, 百 → 100."""
+    multiplier = 1
+    wan = catalogue().blocks["wan"][0]
+    if text.endswith(wan):
+        text, multiplier = text[:-1], 10000
+    text = text.replace(",", "")
+    if regex.fullmatch(r"\d+", text):
+        value: Number = int(text)
+    elif regex.fullmatch(r"\d+\.\d+", text):
+        value = float(text)
+    else:
+        import cn2an  # the rule found this numeral; cn2an reads this span only
+
+        digits = catalogue().blocks["chinese"]
+        if text[0] not in digits.split("]")[0]:
+            text = "\u4e00" + text  # a bare 百/千 (近百) is one hundred/thousand
+        value = cn2an.cn2an(text, "smart")
+    value = value * multiplier
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return value
+
+
+def _candidate(rule: NarrativeRule, m: regex.Match[str]) -> Candidate | None:
+    groups = m.groupdict()
+    percent = float(groups["percent"]) if groups.get("percent") else None
+    subject = groups.get("subject") or ""
+    if rule.value is not None:
+        return Candidate(rule, m.start(), m.end(), rule.value, rule.unit, False, percent, subject, m.start())
+    unit = groups["unit"]
+    if rule.units and unit not in rule.units:
+        return None
+    try:
+        value = read_number(groups["number"])
+    except (ValueError, TypeError):
+        return None
+    approximate = bool(groups.get("pre") or groups.get("post") or groups.get("upper"))
+    return Candidate(rule, m.start(), m.end(), value, unit, approximate, percent, subject, m.start("number"))
+
+
+def match_rule(rule: CompiledRule, text: str) -> list[Candidate]:
+    """Every match of one rule in a joined text."""
+    out = []
+    for m in rule.regex.finditer(text):
+        if m.end() == m.start():
+            continue
+        cand = _candidate(rule.rule, m)
+        if cand is not None:
+            out.append(cand)
+    return out
+
+
+def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
+    """The overlap policy: higher priority, then the longer match, then the earlier start.
+
+    Candidates are taken in that order; one that overlaps a match already taken is dropped.
+    The result is in text order.
+    """
+    taken: list[Candidate] = []
+    for cand in sorted(candidates, key=lambda c: (-c.rule.priority, -(c.end - c.start), c.start)):
+        if all(cand.end <= t.start or cand.start >= t.end for t in taken):
+            taken.append(cand)
+    return sorted(taken, key=lambda c: c.start)
+
+
+def _inside_name(text: str, start: int) -> bool:
+    """A count inside “…” or 《…》 is part of a name (“三安全一稳定”, 《…20条》)."""
+    before = text[:start]
+    if before.count('"') % 2 == 1:
+        return True
+    return before.rfind("\u300a") > before.rfind("\u300b")
+
+
+def _other_year(text: str, start: int, year: int | None) -> bool:
+    """The clause before the count names a year other than the report's (a history)."""
+    if year is None:
+        return False
+    cat = catalogue()
+    clause_start = max((m.end() for m in cat.clause_end.finditer(text, 0, start)), default=0)
+    years = [int(m.group("year")) for m in cat.year.finditer(text, clause_start, start)]
+    return bool(years) and years[-1] != year
+
+
+def candidates(text: str, year: int | None = None, rules: tuple[CompiledRule, ...] | None = None) -> list[Candidate]:
+    """Settled matches of the rules in one joined text."""
+    found = []
+    for rule in rules if rules is not None else catalogue().rules:
+        for cand in match_rule(rule, text):
+            if _inside_name(text, cand.anchor) or _other_year(text, cand.anchor, year):
+                continue
+            found.append(cand)
+    return resolve_overlaps(found)
+
+
+# --- parents, relabelling, subjects -----------------------------------------------------------
+
+
+def _link_parents(region: Region, cands: list[Candidate]) -> dict[int, int]:
+    """child position → parent position (in ``cands``) for every 其中 breakdown."""
+    cat = catalogue()
+    text = region.joined.text
+    links: dict[int, int] = {}
+    for m in cat.of_which.finditer(text):
+        before = [i for i, c in enumerate(cands) if c.end <= m.start()]
+        if not before or not regex.fullmatch(r"[\s\p{P}]{0,3}", text[cands[before[-1]].end : m.start()]):
+            continue
+        parent = before[-1]
+        end_m = cat.sentence_end.search(text, m.end())
+        scope_end = end_m.start() if end_m else len(text)
+        for i, c in enumerate(cands):
+            if c.start < m.end() or c.start >= scope_end:
+                continue
+            nxt = cat.of_which.match(text, c.end + _punct_run(text, c.end))
+            if nxt:
+                break  # a new total with its own breakdown
+            links.setdefault(i, parent)
+    return links
+
+
+def _punct_run(text: str, pos: int) -> int:
+    m = regex.match(r"[\s\p{P}]{0,3}", text[pos:])
+    return m.end() if m else 0
+
+
+def _relabel(fact: Fact, parent: Fact | None) -> Fact:
+    if parent is None:
+        return fact
+    for r in catalogue().relabel:
+        if parent.key == r.parent and fact.key.startswith(r.from_key) and fact.unit not in r.skip_units:
+            return fact.model_copy(update={"key": r.to_key + fact.key[len(r.from_key):], "rule_id": r.id})
+    return fact
+
+
+def _subject(text: str, start: int, end: int) -> str:
+    """The noun phrase a count is about: the nouns just before it in its clause, else after it."""
+    import jieba
+    import jieba.posseg
+
+    jieba.setLogLevel(60)
+    lo = max((text.rfind(ch, 0, start) for ch in _CLAUSE_MARKS), default=-1) + 1
+    hi = min((i for i in (text.find(ch, end) for ch in _CLAUSE_MARKS) if i >= 0), default=len(text))
+    before = _noun_run(list(jieba.posseg.cut(text[lo:start])), from_end=True)
+    return before or _noun_run(list(jieba.posseg.cut(text[end:hi])), from_end=False)
+
+
+def _noun_run(words: list, *, from_end: bool) -> str:
+    """The last (or first) run of nouns in a segmented clause."""
+    seq = list(reversed(words)) if from_end else words
+    run: list[str] = []
+    for w in seq:
+        if w.flag.startswith(("n", "vn", "j", "l")) and not w.flag.startswith("nr"):
+            run.append(w.word)
+        elif run:
+            break
+    if from_end:
+        run.reverse()
+    return "".join(run)
+
+
+# --- the stage --------------------------------------------------------------------------------
+
+
+def _report_year(doc: Document) -> int | None:
+    from .segment import meta, template_of
+
+    return meta(doc, template_of(doc))[0].year
 
 
 def facts(doc: Document, sections: tuple[Section, ...]) -> tuple[Fact, ...]:
     """Every count the narrative states, each with its span and rule id."""
-    return ()
+    year = _report_year(doc)
+    out: list[Fact] = []
+    for region in narrative_regions(doc, sections):
+        _region_facts(doc, region, year, out)
+    return tuple(out)
+
+
+def find(text: str, year: int | None = None, rules: tuple[CompiledRule, ...] | None = None) -> tuple[Fact, ...]:
+    """The facts of a bare text (a sentence, a rule example): all of it is narrative."""
+    doc = Document(text=text)
+    out: list[Fact] = []
+    _region_facts(doc, _region(doc.folded, 0, len(text), "text"), year, out, rules)
+    return tuple(out)
+
+
+def _region_facts(doc: Document, region: Region, year: int | None, out: list[Fact],
+                  rules: tuple[CompiledRule, ...] | None = None) -> None:
+    """Append the facts of one region to ``out`` (parents are indices into ``out``)."""
+    cands = candidates(region.joined.text, year, rules)
+    links = _link_parents(region, cands)
+    index: dict[int, int] = {}  # candidate position → index of its fact in ``out``
+    for i, c in enumerate(cands):
+        span = region.span(c.start, c.end)
+        parent = index.get(links[i]) if i in links else None
+        fact = Fact(
+            key=c.rule.key, value=c.value, unit=c.unit, approximate=c.approximate, span=span,
+            surface=doc.text[span.start : span.end], rule_id=c.rule.id, section=region.kind,
+            subject=c.subject, parent=parent, percent=c.percent,
+        )
+        fact = _relabel(fact, out[parent] if parent is not None else None)
+        if fact.key in _SUBJECT_KEYS and not fact.subject:
+            fact = fact.model_copy(update={"subject": _subject(region.joined.text, c.start, c.end)})
+        index[i] = len(out)
+        out.append(fact)
+        out.extend(fact.model_copy(update={"key": extra}) for extra in c.rule.also)

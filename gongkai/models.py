@@ -95,6 +95,7 @@ class Fact(_Value):
     section: str | None = Field(default=None, description="kind of the section it was found in")
     subject: str = Field(default="", description="what is counted, for narrative.other facts")
     parent: int | None = Field(default=None, description="index in Report.facts of the 其中 parent")
+    percent: float | None = Field(default=None, description="占比: the share printed beside a category count")
 
 
 class Finding(_Value):

@@ -12,7 +12,9 @@ from __future__ import annotations
 import os
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import cached_property
+from importlib import import_module
 from pathlib import Path
 
 import regex
@@ -146,7 +148,10 @@ def read_text(text: str, source: str | None = None) -> Document:
 
 
 def read(path: str | os.PathLike[str]) -> Document:
-    """A Document from a file; the format follows the suffix (.txt and unknown suffixes: text)."""
+    """A Document from a file; the format follows the suffix (.txt and unknown suffixes: text).
+
+    The size is checked before anything is read, so a huge file is refused without loading it.
+    """
     p = Path(path)
     if not p.exists():
         raise FileNotReadableError(f"{p}: no such file")
@@ -166,9 +171,74 @@ def read(path: str | os.PathLike[str]) -> Document:
         raise FileNotReadableError(f"{p}: cannot read the file ({exc.strerror})") from exc
     reader = _READERS.get(suffix)
     if reader is not None:
+        if not data.strip():
+            raise EmptyInputError(f"{p}: the file is empty; nothing to parse")
         return reader(data, str(p))
     return Document(text=decode(data, str(p)), source=str(p))
 
 
+# How every reader writes what it found, so that tables.py reads one shape whatever the format:
+# paragraphs one per line; a table as a block with a blank line before and after, one line per
+# row, cells joined by a tab, a cell covered by a row/column span written empty.
+CELL_SEPARATOR = "\t"
+# Characters that join without a space when a line break inside a cell is removed (CJK ideographs,
+# CJK punctuation, full-width forms): "商业\n企业" is one word, "Total\n2023" is two.
+_CJK_JOIN = regex.compile(r"[\p{Han}\u3000-\u303f\uff00-\uffef]")
+_SPACES = regex.compile(r"[ \t\u00a0\u3000\u200b]+")
+
+
+def cell_text(text: str | None) -> str:
+    """One table cell on one line: line breaks joined (nothing between CJK, a space otherwise)."""
+    if not text:
+        return ""
+    lines = [line.strip() for line in text.replace("\r", "\n").split("\n")]
+    out = ""
+    for line in filter(None, lines):
+        if out and not (_CJK_JOIN.match(out[-1]) and _CJK_JOIN.match(line[0])):
+            out += " "
+        out += line
+    out = out.replace("\t", " ")
+    return "" if not _SPACES.sub("", out) else out  # an &nbsp;-only cell is blank
+
+
+def table_lines(grid: list[list[str | None]]) -> list[str]:
+    """A table's rows as tab-joined lines, every row padded to the widest; empty rows dropped."""
+    width = max((len(row) for row in grid), default=0)
+    lines = []
+    for row in grid:
+        cells = [cell_text(c) for c in row] + [""] * (width - len(row))
+        if any(cells):
+            lines.append(CELL_SEPARATOR.join(cells))
+    return lines
+
+
+def compose(blocks: list[str | list[list[str | None]]]) -> str:
+    """Paragraphs (str) and tables (grids) in document order → the Document text."""
+    out: list[str] = []
+    for block in blocks:
+        if isinstance(block, str):
+            out.append(block)
+            continue
+        rows = table_lines(block)
+        if rows:
+            out.extend(["", *rows, ""])
+    return "\n".join(out)
+
+
+def _reader(module: str) -> Callable[[bytes, str], Document]:
+    """A reader that imports its module (and its library) only when a file of that kind comes."""
+
+    def read_with(data: bytes, source: str) -> Document:
+        return import_module(f"{__package__}.{module}").read(data, source)
+
+    return read_with
+
+
 # Binary formats plug in here (suffix → reader(bytes, source) → Document).
-_READERS: dict = {}
+_READERS: dict[str, Callable[[bytes, str], Document]] = {
+    ".pdf": _reader("read_pdf"),
+    ".docx": _reader("read_docx"),
+    ".html": _reader("read_html"),
+    ".htm": _reader("read_html"),
+    ".shtml": _reader("read_html"),
+}

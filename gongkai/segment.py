@@ -369,8 +369,6 @@ def meta(doc: Document, template: str | None) -> tuple[Meta, list[Finding]]:
             template = "pre2019"  # decided by layout: no 2019/2021 table header in a pre-2019 report
         else:
             findings.append(finding("template_unknown"))
-    if template == "2019" and year is not None and year >= 2021:
-        findings.append(finding("template_outdated", year=year, template=template))
     return (
         Meta(
             agency=agency, year=year, template=template, period_start=start, period_end=end,  # type: ignore[arg-type]

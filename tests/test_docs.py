@@ -1,0 +1,51 @@
+"""docs/checks.md documents every finding code, and every code raised in gongkai/ is declared.
+
+After pydantic's ``tests/test_docs.py::test_error_codes``: the set of codes in
+rules/findings.toml equals the set of ``## `` sections of docs/checks.md, and every
+``finding("code", …)`` call in gongkai/**/*.py names a declared code.
+"""
+
+import re
+from pathlib import Path
+
+import gongkai
+from gongkai.rules import finding_rules
+
+from conftest import ROOT
+
+CHECKS_MD = ROOT / "docs" / "checks.md"
+PACKAGE = Path(gongkai.__file__).parent
+
+
+def _documented() -> set[str]:
+    return set(re.findall(r"^## (\S+)\s*$", CHECKS_MD.read_text(encoding="utf-8"), re.M))
+
+
+def _raised() -> set[str]:
+    calls = re.compile(r"""finding\(\s*["']([a-z0-9_]+)["']""")
+    found = set()
+    for path in PACKAGE.rglob("*.py"):
+        found |= set(calls.findall(path.read_text(encoding="utf-8")))
+    # codes passed through a rule file field (e.g. legacy_subsets.code) are raised too
+    found |= set(re.findall(r'^code = "([a-z0-9_]+)"', (PACKAGE / "rules" / "reconcile.toml").read_text("utf-8"), re.M))
+    return found
+
+
+def test_every_code_has_a_section_and_every_section_a_code():
+    declared = set(finding_rules().codes)
+    documented = _documented()
+    assert declared - documented == set(), "codes in findings.toml without a ## section in docs/checks.md"
+    assert documented - declared == set(), "## sections in docs/checks.md that are not codes in findings.toml"
+
+
+def test_every_raised_code_is_declared():
+    raised = _raised()
+    assert raised, "no finding(...) calls found: the pattern is stale"
+    assert raised - set(finding_rules().codes) == set()
+
+
+def test_every_section_shows_a_message():
+    text = CHECKS_MD.read_text(encoding="utf-8")
+    for block in re.split(r"^## ", text, flags=re.M)[1:]:
+        code = block.split("\n", 1)[0].strip()
+        assert re.search(r"^    \S", block, re.M), f"{code}: no example message (an indented line)"

@@ -1,0 +1,123 @@
+"""Pre-2019 统计表: seed 003 (one cell per line) and the six 平潭 reports (one line, some glued).
+
+Every legacy cell is compared with the hand-checked gold; spans are checked against the text;
+synthetic tables check glued digits that the identities decide, and those they cannot.
+"""
+
+import json
+
+import pytest
+
+from conftest import CORPUS, SEEDS, shared
+from gongkai._legacy_table import legacy_rules, legacy_tables
+from gongkai.read import read, read_text
+
+PINGTAN = ["2011-qu", "2011-xian", "2012-qu", "2013-qu", "2014-guanweihui", "2015-qu"]
+
+
+def _gold(gold_id):
+    return json.loads((CORPUS / "gold" / f"{gold_id}.json").read_text(encoding="utf-8"))["values"]
+
+
+def _legacy(doc):
+    tables, findings = legacy_tables(doc)
+    assert len(tables) == 1 and tables[0].kind == "legacy" and tables[0].template == "pre2019"
+    return tables[0], findings
+
+
+def _check_spans(doc, table):
+    for cell in table.cells:
+        if cell.span is None:
+            assert cell.raw == "" and cell.value is None
+        else:
+            assert doc.text[cell.span.start : cell.span.end] == cell.raw
+
+
+def test_seed_003_every_row_matches_gold():
+    doc = read(next(s for s in SEEDS if s.name.startswith("003_")))
+    table, findings = _legacy(doc)
+    _check_spans(doc, table)
+    got = {c.key: c.value for c in table.cells if c.key}
+    assert got == _gold("003_2e38a9d647a6e6ff")
+    assert got["legacy.proactive.total"] == 92 and got["legacy.applications.received"] is None
+    assert not findings
+
+
+def test_seed_003_repeated_labels_take_their_group():
+    doc = read(next(s for s in SEEDS if s.name.startswith("003_")))
+    table, _ = _legacy(doc)
+    keys = [c.key for c in table.cells if c.row.endswith("维持具体行政行为数")]
+    assert keys == ["legacy.review.upheld", "legacy.complaints.upheld"]
+
+
+@pytest.mark.parametrize("name", PINGTAN)
+def test_pingtan_every_cell_matches_gold(name):
+    doc = read(shared(f"pingtan/{name}.txt"))
+    table, findings = _legacy(doc)
+    _check_spans(doc, table)
+    got = {c.key: c.value for c in table.cells if c.key}
+    assert got == _gold(f"pingtan-{name}")
+    assert [f.code for f in findings] == []
+
+
+def test_glued_digits_use_the_unit_as_separator_and_the_parent_row():
+    # 2011-xian: 4251516 is 425|1516 (its own text says 425条), 41815092. is 418|1509 then "2."
+    doc = read(shared("pingtan/2011-xian.txt"))
+    table, _ = _legacy(doc)
+    website = [c for c in table.cells if c.key and c.key.startswith("legacy.proactive.channel.website")]
+    assert [(c.raw, c.value) for c in website] == [("418", 418), ("1509", 1509)]
+    assert [c.row for c in table.cells if c.key == "legacy.proactive.channel.gazette"] == ["2.政府公报公开"]
+
+
+def test_unmapped_rows_keep_their_label():
+    doc = read(shared("pingtan/2014-guanweihui.txt"))
+    table, _ = _legacy(doc)
+    unmapped = [c for c in table.cells if c.key is None]
+    assert [c.row for c in unmapped] == ["接受行政诉讼、举报数"] * 2
+    assert [c.value for c in unmapped] == [0, 0]
+
+
+def test_a_missing_cell_in_spaced_text_is_blank_not_zero():
+    doc = read(shared("pingtan/2013-qu.txt"))
+    table, _ = _legacy(doc)
+    cell = table.cell("legacy.proactive.channel.gazette.cumulative")
+    assert cell.value is None and cell.raw == "" and cell.span is None
+
+
+HEADER = "政府信息公开情况统计表 指标名称计量单位2016年度历年累计"
+
+
+def test_glued_digits_nothing_decides_stay_ambiguous():
+    doc = read_text(HEADER + "主动公开文件数条2949819")
+    table, findings = _legacy(doc)
+    assert table.cell("legacy.proactive.total").value is None
+    assert [f.code for f in findings] == ["cell_ambiguous"]
+    assert "294|9819" in findings[0].message and "29|49819" in findings[0].message
+
+
+def test_glued_digits_decided_by_a_partition():
+    # received 1|12 = in-person + online; online 01 is 0|1, so in-person must be 1|11 (not 11|1)
+    doc = read_text(HEADER + "受理依申请公开信息总数条112其中：1、当面申请数条1112、网上申请数条01")
+    table, findings = _legacy(doc)
+    assert [table.cell(f"legacy.applications.received.in_person{s}").value for s in ("", ".cumulative")] == [1, 11]
+    assert table.cell("legacy.applications.received.online").value == 0
+    assert not findings
+
+
+def test_cumulative_below_the_year_is_broken():
+    doc = read_text(HEADER + "行政复议数件90")
+    table, findings = _legacy(doc)
+    assert table.cell("legacy.review.total").value is None
+    assert "identities_broken" in [f.code for f in findings]
+
+
+def test_no_statistics_table_gives_nothing():
+    assert legacy_tables(read_text("一、概述 本年度主动公开信息425条。")) == ([], [])
+
+
+def test_rules_load_and_every_alias_key_is_unique_per_group():
+    rules = legacy_rules()
+    seen = set()
+    for alias in rules.aliases:
+        assert (alias.key, alias.within) not in seen
+        seen.add((alias.key, alias.within))
