@@ -1,21 +1,814 @@
 """tables: Document + sections → Tables (standard tables located, cells keyed and spanned).
 
-Built so far: the pre-2019 统计表 (``_legacy_table``). The 2019/2021 tables 2–4 are not
-read yet (issue 3): for those reports this stage returns no tables, so their values are
-absent, never zero-filled. ``_runtogether.split_blobs`` is ready for when they are.
+Tables 2, 3 and 4 of the 2021 and 2019 templates are read by their printed labels
+(rules/table_2021.toml, rules/table_2019.toml); positions are used only inside a row whose label
+is known (DESIGN "Pitfalls"). The same table arrives in several text layouts, all turned into
+rows of cells with spans into ``doc.text``:
+
+- DOCX text dumps: one cell per line, a tab before each cell, a blank line between rows, a cell
+  continued on lines of its own (``结果\\n纠正``, ``自\\n\\n然\\n\\n人``);
+- lines of cells: the readers' tab-separated grids, PDF text (cells split by spaces, values
+  sometimes on the line above or below their label, page footers inside the table), markdown
+  pipe tables and whitespace-aligned plain tables;
+- crawler text with the whole table on one line, cells run together (``4000004``): each row's
+  digits are decoded by ``_runtogether.split_blobs`` with the table's identities.
+
+Pre-2019 统计表 are read by ``_legacy_table``. What does not map (a renamed row, a custom table
+like a 近三年 history) is kept as a Table of kind ``unmapped`` with key-less cells.
 """
 
 from __future__ import annotations
 
-from .models import Finding, Section, Table
+from dataclasses import dataclass, field
+from functools import cache
+
+import regex
+from pydantic import field_validator
+
+from ._legacy_table import legacy_tables
+from ._runtogether import split_blobs
+from .models import Cell, Finding, Number, Section, Span, Table
 from .read import Document
+from .rules import _compiles, _Rules, finding, load
+
+_SPACE = regex.compile(r"\s+")
+_TAB_CELL = regex.compile(r"\t")
+_WHITE_CELL = regex.compile(r"[ \u3000]+")
+_DIGITS = regex.compile(r"\d+")
+
+
+# --- rules ------------------------------------------------------------------------------------
+
+
+class RowRule(_Rules):
+    key: str
+    label: str
+    pattern: str
+    columns: tuple[tuple[str, str], ...] = ()
+    group: bool = False
+
+    _check = field_validator("pattern")(_compiles)
+
+
+class CellRules(_Rules):
+    blank: str
+    number: str
+    negative: tuple[str, ...]
+    footer: str
+    rule_line: str
+    max_label: int
+    not_label: str
+
+    _check = field_validator("blank", "number", "footer", "rule_line", "not_label")(_compiles)
+
+
+class TableRules(_Rules):
+    title: str
+    number: str
+    start: str
+    header: str | None = None
+    header_end: str | None = None
+    columns: tuple[tuple[str, str], ...] = ()
+    rows: tuple[RowRule, ...] = ()
+
+    _check = field_validator("start", "header", "header_end")(lambda v: v if v is None else _compiles(v))
+
+
+class GenerationRules(_Rules):
+    cells: CellRules | None = None
+    proactive: TableRules
+    applications: TableRules
+    review: TableRules
+
+    def table(self, kind: str) -> TableRules:
+        return getattr(self, kind)
+
+
+@cache
+def generation_rules(template: str) -> GenerationRules:
+    """The table rules of one template generation ("2021" or "2019")."""
+    return load(f"table_{template}", GenerationRules)
+
+
+@cache
+def cell_rules() -> CellRules:
+    cells = generation_rules("2021").cells
+    assert cells is not None, "rules/table_2021.toml: [cells] is required"
+    return cells
+
+
+@cache
+def _re(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern)
+
+
+# --- reading one cell -------------------------------------------------------------------------
+
+
+def parse_value(raw: str) -> tuple[Number | None, bool]:
+    """A printed cell → (value, readable). Blank marks and empty cells are (None, True)."""
+    rules = cell_rules()
+    text = _SPACE.sub("", raw)
+    if not text or _re(rules.blank).match(text):
+        return None, True
+    m = _re(rules.number).match(text.replace("，", ","))
+    if not m:
+        return None, False
+    digits = m["num"].replace(",", "")
+    value: Number = float(digits) if "." in digits else int(digits)
+    if m["sign"] in rules.negative:
+        value = -value
+    return value, True
+
+
+def _value_like(folded: str) -> bool:
+    """A cell that holds a number or a blank mark (or nothing) rather than label text."""
+    value, readable = parse_value(folded)
+    return readable
+
+
+# --- rows of cells ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Tok:
+    """One cell: its span in the text (stripped); empty cells have start == end."""
+
+    start: int
+    end: int
+
+    def raw(self, doc: Document) -> str:
+        return doc.text[self.start : self.end]
+
+    def folded(self, doc: Document) -> str:
+        return doc.folded[self.start : self.end]
+
+
+@dataclass
+class _Row:
+    cells: list[_Tok]
+    start: int
+    end: int
+    key: str | None = None
+    label: str = ""
+    label_at: int = 0  # offset of the winning label match, for ordering
+    values: list[_Tok] = field(default_factory=list)
+    kind: str = "other"  # keyed / values / other
+    consumed: bool = False
+
+
+def _strip_tok(doc: Document, start: int, end: int) -> _Tok:
+    text = doc.folded
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return _Tok(start, end)
+
+
+def _lines(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for line in doc.text[start:end].split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _is_docx_dump(doc: Document, lines: list[tuple[int, int]]) -> bool:
+    """One cell per tab-led line (DOCX text dumps) rather than a row per line."""
+    single = multi = 0
+    for a, b in lines:
+        line = doc.text[a:b]
+        if line.startswith("\t"):
+            if "\t" in line[1:]:
+                multi += 1
+            else:
+                single += 1
+        elif "\t" in line:
+            multi += 1
+    return single >= 4 and single > 2 * multi
+
+
+def _docx_rows(doc: Document, lines: list[tuple[int, int]]) -> list[_Row]:
+    """Rows of a DOCX dump: a tab starts a cell, a blank line then a tab starts a row; a line
+    without a tab after at most one blank line continues the cell (a header broken over lines)."""
+    rows: list[_Row] = []
+    cells: list[tuple[int, int]] = []
+    blanks = 0
+    new_row = True
+
+    def close() -> None:
+        if cells:
+            toks = [_strip_tok(doc, a, b) for a, b in cells]
+            rows.append(_Row(toks, cells[0][0], cells[-1][1]))
+        cells.clear()
+
+    for a, b in lines:
+        line = doc.text[a:b]
+        if not line.strip(" \u3000"):
+            if line.startswith("\t") and blanks == 0:
+                if new_row:
+                    close()
+                    new_row = False
+                cells.append((a + 1, b))  # an empty cell
+                continue
+            blanks += 1
+            if not line:
+                new_row = True
+            continue
+        if line.startswith("\t"):
+            if blanks and new_row:
+                close()
+            new_row = False
+            blanks = 0
+            cells.append((a + 1, b))
+        elif cells and blanks <= 1:
+            cells[-1] = (cells[-1][0], b)  # continuation of the cell
+            blanks = 0
+            new_row = False
+        else:
+            close()
+            blanks = 0
+            new_row = True
+    close()
+    return rows
+
+
+def _split_line(doc: Document, a: int, b: int) -> list[_Tok]:
+    """Cells of one line: markdown pipes, else tabs, else runs of spaces."""
+    line = doc.folded[a:b]
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
+        lead = a + line.index("|")
+        tail = a + line.rindex("|")
+        bounds = [lead] + [lead + 1 + m.start() for m in regex.finditer(r"\|", doc.folded[lead + 1 : tail])] + [tail]
+        return [_strip_tok(doc, x + 1, y) for x, y in zip(bounds, bounds[1:])]
+    splitter = _TAB_CELL if "\t" in line else _WHITE_CELL
+    toks, pos = [], a
+    for m in splitter.finditer(line):
+        toks.append(_strip_tok(doc, pos, a + m.start()))
+        pos = a + m.end()
+    toks.append(_strip_tok(doc, pos, b))
+    if splitter is _WHITE_CELL:
+        toks = [t for t in toks if t.end > t.start]
+    elif toks and toks[0].start == toks[0].end and not line.startswith("\t"):
+        toks = toks[1:]
+    return toks
+
+
+def _line_rows(doc: Document, lines: list[tuple[int, int]]) -> list[_Row]:
+    rules = cell_rules()
+    rows = []
+    for a, b in lines:
+        line = doc.folded[a:b]
+        if not line.strip() or _re(rules.footer).match(line) or _re(rules.rule_line).match(line):
+            continue
+        rows.append(_Row(_split_line(doc, a, b), a, b))
+    return rows
+
+
+def _gaps(doc: Document, lines: list[tuple[int, int]]) -> list[tuple[int, tuple[int, int]]]:
+    """Non-empty lines with the number of empty lines before each."""
+    out, empty = [], 0
+    for a, b in lines:
+        if doc.folded[a:b].strip():
+            out.append((empty, (a, b)))
+            empty = 0
+        else:
+            empty += 1
+    return out
+
+
+def _gap_sizes(gapped: list[tuple[int, tuple[int, int]]]) -> tuple[int, int] | None:
+    """Web text with a cell per line: (cell gap, row gap) in empty lines, when the region has
+    two distinct separations (cells two empty lines apart, rows four, say)."""
+    counts: dict[int, int] = {}
+    for gap, _ in gapped[1:]:
+        counts[gap] = counts.get(gap, 0) + 1
+    common = sorted(g for g, c in counts.items() if g > 0 and c >= 3)
+    if len(gapped) < 10 or len(common) < 2 or counts.get(0, 0) > len(gapped) // 3:
+        return None
+    return common[0], common[1]
+
+
+def _gap_rows(doc: Document, gapped: list[tuple[int, tuple[int, int]]], cell_gap: int, row_gap: int) -> list[_Row]:
+    """Rows of cell-per-line text: a longer run of empty lines ends a row; the empty lines a
+    blank cell leaves (one per cell, plus its separator) become empty cells of the row before."""
+    rows: list[_Row] = []
+    cells: list[tuple[int, int]] = []
+
+    def close() -> None:
+        if cells:
+            rows.append(_Row([_strip_tok(doc, a, b) for a, b in cells], cells[0][0], cells[-1][1]))
+        cells.clear()
+
+    for gap, (a, b) in gapped:
+        if cells and gap == 0:
+            cells[-1] = (cells[-1][0], b)  # a cell continued on the next line (商业\n企业)
+            continue
+        blanks_in_row, row_break = gap, False
+        if gap >= row_gap and (gap - row_gap) % (cell_gap + 1) == 0:
+            blanks_in_row, row_break = gap - row_gap, True
+        empties = max(0, (blanks_in_row - cell_gap) // (cell_gap + 1)) if not row_break else blanks_in_row // (cell_gap + 1)
+        at = cells[-1][1] if cells else a
+        cells.extend([(at, at)] * empties)
+        if row_break:
+            close()
+        cells.append((a, b))
+    close()
+    return rows
+
+
+def rows_of(doc: Document, start: int, end: int) -> list[_Row]:
+    """The region's rows of cells, whatever the layout (DOCX dump, cell per line, lines of cells)."""
+    lines = _lines(doc, start, end)
+    if _is_docx_dump(doc, lines):
+        return _docx_rows(doc, lines)
+    gapped = _gaps(doc, lines)
+    sizes = _gap_sizes(gapped)
+    if sizes is not None:
+        return _gap_rows(doc, gapped, *sizes)
+    return _line_rows(doc, lines)
+
+
+# --- labels -------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Match:
+    key: str
+    start: int  # offset in doc.text
+    end: int
+    group: bool
+
+
+def _squeezed(doc: Document, toks: list[_Tok]) -> tuple[str, list[int]]:
+    """Folded text of cells with all whitespace removed, and each character's offset."""
+    chars, origin = [], []
+    for tok in toks:
+        for i in range(tok.start, tok.end):
+            ch = doc.folded[i]
+            if not ch.isspace():
+                chars.append(ch)
+                origin.append(i)
+    return "".join(chars), origin
+
+
+def _matches(text: str, origin: list[int], rows: tuple[RowRule, ...]) -> list[_Match]:
+    """Every row label found in ``text``, in order, overlaps resolved to the earliest."""
+    found = []
+    for rule in rows:
+        for m in _re(rule.pattern).finditer(text):
+            if m.end() > m.start():
+                found.append(_Match(rule.key, origin[m.start()], origin[m.end() - 1] + 1, rule.group))
+    found.sort(key=lambda m: (m.start, -m.end))
+    out: list[_Match] = []
+    for m in found:
+        if out and m.key == out[-1].key and m.start >= out[-1].end:
+            out[-1] = _Match(m.key, out[-1].start, m.end, m.group)  # two parts of one label
+        elif not out or m.start >= out[-1].end:
+            out.append(m)
+    return out
+
+
+def _label_cells(doc: Document, row: _Row) -> int:
+    """Index of the last cell that is label text (not a number or blank mark); -1 if none."""
+    last = -1
+    for i, tok in enumerate(row.cells):
+        if tok.end > tok.start and not _value_like(tok.folded(doc)):
+            last = i
+    return last
+
+
+def _classify(doc: Document, row: _Row, table: TableRules) -> None:
+    """Find the row's label (the last match: a leaf beats its group label) and its values."""
+    rules = cell_rules()
+    last = _label_cells(doc, row)
+    row.values = row.cells[last + 1 :]
+    label_toks = [t for t in row.cells[: last + 1] if t.end > t.start]
+    text, origin = _squeezed(doc, label_toks)
+    has_values = any(t.end > t.start for t in row.values)
+    if text and len(text) <= rules.max_label and not _re(rules.not_label).search(text):
+        found = _matches(text, origin, table.rows)
+        if found:
+            best = found[-1]
+            row.key, row.label_at = best.key, best.start
+            first = next(t for t in label_toks if t.end > best.start)
+            row.label = _SPACE.sub("", doc.text[first.start : label_toks[-1].end])
+            row.kind = "keyed"
+            return
+    row.kind = "values" if has_values else "other"
+
+
+def _pair_values(rows: list[_Row]) -> None:
+    """PDF text prints a row's numbers on the line above or below its label: give a label with
+    no numbers the nearest free line of numbers, not past another labelled row."""
+    for i, row in enumerate(rows):
+        if row.kind != "keyed" or any(t.end > t.start for t in row.values):
+            continue
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(rows) and rows[j].kind == "other" and abs(j - i) <= 4:
+                j += step
+            if 0 <= j < len(rows) and rows[j].kind == "values" and not rows[j].consumed:
+                rows[j].consumed = True
+                row.values = rows[j].values
+                break
+
+
+# --- cells of a keyed row -------------------------------------------------------------------
+
+
+@dataclass
+class _Reading:
+    """What a table region gave: keyed value cells, run-together blobs, leftovers, findings."""
+
+    cells: dict[str, list[Cell]] = field(default_factory=dict)  # row key → its cells
+    blobs: dict[str, tuple[_Tok, str]] = field(default_factory=dict)  # row key → blob, label
+    unmapped: list[Cell] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    order: list[str] = field(default_factory=list)
+    region: tuple[int, int] | None = None
+
+
+def _fit(doc: Document, values: list[_Tok], n: int) -> list[_Tok]:
+    """Drop empty cells a grid adds around a row's n cells (colspans first, then padding)."""
+    values = list(values)
+    while len(values) > n and values[0].end == values[0].start:
+        values.pop(0)
+    while len(values) > n and values[-1].end == values[-1].start:
+        values.pop()
+    return values
+
+
+def _is_blob(doc: Document, values: list[_Tok], n: int) -> bool:
+    """Fewer cells than columns, all digits, at least one digit per column: cells run together."""
+    filled = [t for t in values if t.end > t.start]
+    if not filled or len(filled) >= n or len(filled) != len(values):
+        return False
+    texts = [t.folded(doc) for t in filled]
+    return all(_DIGITS.fullmatch(x) for x in texts) and sum(map(len, texts)) >= n
+
+
+def _cell(doc: Document, tok: _Tok, key: str | None, row: str, column: str, reading: _Reading) -> Cell:
+    raw = tok.raw(doc)
+    value, readable = parse_value(tok.folded(doc))
+    span = Span(start=tok.start, end=tok.end) if tok.end > tok.start else None
+    if not readable:
+        reading.findings.append(finding("cell_unreadable", keys=(key,) if key else (), spans=(span,) if span else (), raw=raw))
+    return Cell(key=key, value=value, raw=raw, span=span, row=row, column=column, page=doc.page_of(tok.start))
+
+
+def _columns(table: TableRules, key: str) -> tuple[tuple[str, str], ...]:
+    rule = next(r for r in table.rows if r.key == key)
+    return rule.columns or table.columns
+
+
+def _full_key(kind: str, row: str, column: str) -> str:
+    return f"{kind}.{row}.{column}"
+
+
+def _read_row(doc: Document, kind: str, table: TableRules, key: str, label: str, values: list[_Tok], reading: _Reading) -> None:
+    if key in reading.cells or key in reading.blobs:
+        return  # the first printing of a row wins (a label broken over two lines matches twice)
+    columns = _columns(table, key)
+    n = len(columns)
+    fitted = _fit(doc, values, n)
+    if len(fitted) == n:
+        reading.cells[key] = [_cell(doc, t, _full_key(kind, key, c), label, printed, reading)
+                              for t, (c, printed) in zip(fitted, columns)]
+        reading.order.append(key)
+    elif _is_blob(doc, fitted, n):
+        joined = _Tok(fitted[0].start, fitted[-1].end)
+        reading.blobs[key] = (joined, label)
+        reading.order.append(key)
+    elif any(t.end > t.start for t in fitted):
+        reading.findings.append(finding(
+            "table_row_unread", keys=tuple(_full_key(kind, key, c) for c, _ in columns),
+            spans=tuple(Span(start=t.start, end=t.end) for t in fitted if t.end > t.start),
+            table=table.number, label=label, expected=n, found=len(fitted)))
+        reading.unmapped.extend(_cell(doc, t, None, label, "", reading) for t in fitted if t.end > t.start)
+
+
+def _read_rows(doc: Document, kind: str, table: TableRules, rows: list[_Row], reading: _Reading) -> None:
+    for row in rows:
+        _classify(doc, row, table)
+    _pair_values(rows)
+    for row in rows:
+        if row.kind == "keyed" and row.key:
+            if any(t.end > t.start for t in row.values) or len(row.values) == len(_columns(table, row.key)):
+                _read_row(doc, kind, table, row.key, row.label, row.values, reading)
+        elif row.kind == "values" and not row.consumed:
+            label = _SPACE.sub("", " ".join(t.raw(doc) for t in row.cells if not _value_like(t.folded(doc))))
+            reading.unmapped.extend(_cell(doc, t, None, label, "", reading) for t in row.values if t.end > t.start)
+
+
+# --- crawler text: the table on one line -------------------------------------------------------
+
+_VALUE_RUN = regex.compile(r"(?:\d[\d,]*(?:\.\d+)?|[/—–\-])+")
+
+
+def _inline_lines(doc: Document, rows: list[_Row], table: TableRules) -> list[_Row]:
+    """Rows whose text holds three or more row labels: a table printed on one line."""
+    out = []
+    for row in rows:
+        text, origin = _squeezed(doc, [_Tok(row.start, row.end)])
+        if len({m.key for m in _matches(text, origin, table.rows)}) >= 3:
+            out.append(row)
+    return out
+
+
+def _read_inline(doc: Document, kind: str, table: TableRules, row: _Row, reading: _Reading) -> None:
+    """Each label's values are the run of digits after it, up to the next label (whose item
+    number, as in ``00000002.其他``, is not part of the run); no run at all is a blank cell."""
+    text, origin = _squeezed(doc, [_Tok(row.start, row.end)])
+    found = _matches(text, origin, table.rows)
+    at = {o: i for i, o in enumerate(origin)}
+    previous_end = None
+    for i, m in enumerate(found):
+        a = at[m.end - 1] + 1
+        b = at[found[i + 1].start] if i + 1 < len(found) else len(text)
+        run = _VALUE_RUN.search(text, a, b)
+        r_start, r_end = (run.start(), run.end()) if run else (b, b)
+        if r_end < len(text) and text[r_end] in ".、" and not text[r_end + 1 : r_end + 2].isdigit():
+            r_end -= 1  # the next label's item number (2.其他…)
+        label_from = m.start if previous_end is None else previous_end
+        if r_end > r_start:
+            start, end = origin[r_start], origin[r_end - 1] + 1
+            toks = _split_line(doc, start, end)
+        else:
+            start = end = m.end
+            toks = [_Tok(m.end, m.end)] * len(_columns(table, m.key))
+        label = _SPACE.sub("", doc.text[label_from : max(start, m.end)])
+        previous_end = end
+        _read_row(doc, kind, table, m.key, label, toks, reading)
+
+
+# --- locating a table -------------------------------------------------------------------------
+
+
+def _region(doc: Document, sections: tuple[Section, ...], kind: str, table: TableRules) -> tuple[int, int] | None:
+    """From the table's first cue inside its section to the section end; without the section,
+    from the first cue in the text to the next section."""
+    section = next((s for s in sections if s.kind == kind), None)
+    if section is not None:
+        m = _re(table.start).search(doc.folded, section.span.start, section.span.end)
+        return (m.start(), section.span.end) if m else None
+    cue = table.header_end if kind == "review" else table.start
+    m = _re(cue or table.start).search(doc.folded)
+    if m is None:
+        return None
+    later = [s.span.start for s in sections if s.span.start > m.start()]
+    begin = m.start()
+    if kind == "review":  # back to the group header before the first header word
+        head = _re(table.start).search(doc.folded, max(0, begin - 200), begin)
+        begin = head.start() if head else begin
+    return begin, min(later, default=len(doc.text))
+
+
+# --- table 4: one row of 15 numbers ------------------------------------------------------------
+
+
+def _review_values(doc: Document, rows: list[_Row], n: int) -> list[_Tok] | None:
+    """The row of n numbers after the headers (possibly spread over consecutive lines)."""
+    pending: list[_Tok] = []
+    for row in rows:
+        last = _label_cells(doc, row)
+        values = _fit(doc, row.cells[last + 1 :], n)
+        filled = [t for t in values if t.end > t.start]
+        if last >= 0:
+            if len(values) == n and filled:
+                return values
+            pending = []
+            continue
+        if not filled:
+            continue
+        pending.extend(values)
+        if len(_fit(doc, pending, n)) == n:
+            return _fit(doc, pending, n)
+    return None
+
+
+def _review_blob(doc: Document, table: TableRules, start: int, end: int) -> _Tok | None:
+    """Crawler text: the digits after the last header word."""
+    last = None
+    for m in _re(table.header_end or "$^").finditer(doc.folded, start, end):
+        last = m
+    if last is None:
+        return None
+    run = _VALUE_RUN.search(doc.folded, last.end(), end)
+    if run is None or doc.folded[last.end() : run.start()].strip():
+        return None
+    return _Tok(run.start(), run.end())
+
+
+def _read_review(doc: Document, table: TableRules, region: tuple[int, int], reading: _Reading) -> None:
+    columns = table.columns
+    n = len(columns)
+    values = _review_values(doc, rows_of(doc, *region), n)
+    if values is None:
+        blob = _review_blob(doc, table, *region)
+        if blob is not None:
+            toks = _split_line(doc, blob.start, blob.end)
+            values = toks if len(toks) == n else None
+            if values is None and _is_blob(doc, toks, n):
+                reading.blobs["row"] = (blob, "")
+                reading.order.append("row")
+                return
+    if values is None:
+        return
+    reading.cells["row"] = [_cell(doc, t, key, "", printed, reading) for t, (key, printed) in zip(values, columns)]
+    reading.order.append("row")
+
+
+# --- run-together rows ----------------------------------------------------------------------
+
+
+def _blob_keys(kind: str, table: TableRules, row: str) -> list[tuple[str, str]]:
+    if kind == "review":
+        return list(table.columns)
+    return [(_full_key(kind, row, c), printed) for c, printed in _columns(table, row)]
+
+
+def _split_blobs(doc: Document, kind: str, table: TableRules, template: str, reading: _Reading) -> None:
+    """Decode run-together rows with the table's identities (``_runtogether``); a row it cannot
+    decide keeps None cells (the finding saying why comes from the splitter)."""
+    if not reading.blobs:
+        return
+    blobs = {row: tok.folded(doc) for row, (tok, _) in reading.blobs.items()}
+    result = split_blobs(blobs, kind, template)
+    for row, (tok, label) in reading.blobs.items():
+        keys = _blob_keys(kind, table, row)
+        offsets = result.splits.get(row)
+        if offsets is not None and len(offsets) == len(keys):
+            toks = [_Tok(tok.start + s, tok.start + e) for s, e in offsets]
+            reading.cells[row] = [_cell(doc, t, key, label, printed, reading) for t, (key, printed) in zip(toks, keys)]
+            continue
+        span = Span(start=tok.start, end=tok.end)
+        reading.cells[row] = [Cell(key=key, value=None, raw=tok.raw(doc), span=span, row=label, column=printed,
+                                   page=doc.page_of(tok.start)) for key, printed in keys]
+    reading.findings.extend(_with_spans(f, reading) for f in result.findings)
+
+
+def _with_spans(f: Finding, reading: _Reading) -> Finding:
+    """A split finding names keys; add the spans of the blobs those keys came from."""
+    if f.spans:
+        return f
+    spans = {c.span for cells in reading.cells.values() for c in cells if c.key in f.keys and c.span is not None}
+    return f.model_copy(update={"spans": tuple(sorted(spans, key=lambda s: s.start))})
+
+
+# --- one standard table -----------------------------------------------------------------------
+
+
+def _expected_rows(table: TableRules, found: set[str]) -> list[RowRule]:
+    """The rows a complete table has; a group row (其他处理 in 2021) only when printed alone."""
+    leaves = [r for r in table.rows if not r.group]
+    groups = [r for r in table.rows if r.group and r.key in found]
+    if groups:
+        prefix = groups[0].key.rsplit(".", 1)[0] + "."
+        leaves = [r for r in leaves if not (r.key.startswith(prefix) and r.key not in found)]
+        leaves += groups
+    return leaves
+
+
+def _completeness(kind: str, table: TableRules, reading: _Reading, span: Span) -> list[Finding]:
+    """Rows the table lacks: after the last one printed → truncated; elsewhere → missing."""
+    if kind == "review":
+        return []
+    found = set(reading.cells)
+    order = [r.key for r in table.rows]
+    expected = _expected_rows(table, found)
+    missing = [r for r in expected if r.key not in found]
+    if not missing:
+        return []
+    last_found = max((order.index(k) for k in found if k in order), default=-1)
+    tail = [r for r in missing if order.index(r.key) > last_found]
+    inner = [r for r in missing if order.index(r.key) < last_found]
+    out = []
+    number = table.number
+    if tail:
+        last = next((r.label for r in table.rows if r.key == order[last_found]), "") if last_found >= 0 else ""
+        out.append(finding("table_truncated", keys=tuple(f"{kind}.{r.key}" for r in tail), spans=(span,),
+                           table=number, last=last, count=len(tail), rows="、".join(r.label for r in tail)))
+    if inner:
+        out.append(finding("table_rows_missing", keys=tuple(f"{kind}.{r.key}" for r in inner), spans=(span,),
+                           table=number, count=len(inner), rows="、".join(r.label for r in inner)))
+    return out
+
+
+def _drop_group_rows(table: TableRules, reading: _Reading) -> None:
+    """A group label (（六）其他处理) read as a row of its own while its leaves are printed too."""
+    for rule in table.rows:
+        if not rule.group or rule.key not in reading.cells:
+            continue
+        prefix = rule.key.rsplit(".", 1)[0] + "."
+        if any(k.startswith(prefix) and k != rule.key for k in reading.cells):
+            del reading.cells[rule.key]
+
+
+def read_table(doc: Document, sections: tuple[Section, ...], kind: str, template: str) -> tuple[Table | None, _Reading]:
+    """One standard table (proactive / applications / review) of a template generation."""
+    table = generation_rules(template).table(kind)
+    reading = _Reading()
+    region = _region(doc, sections, kind, table)
+    if region is None:
+        return None, reading
+    reading.region = region
+    if kind == "review":
+        _read_review(doc, table, region, reading)
+    else:
+        rows = rows_of(doc, *region)
+        inline = _inline_lines(doc, rows, table)
+        if inline:
+            for row in inline:
+                _read_inline(doc, kind, table, row, reading)
+        else:
+            _read_rows(doc, kind, table, rows, reading)
+    _split_blobs(doc, kind, table, template, reading)
+    _drop_group_rows(table, reading)
+    if not reading.cells:
+        return None, reading
+    order = {r.key: i for i, r in enumerate(table.rows)}
+    cells = tuple(c for row in sorted(reading.cells, key=lambda k: order.get(k, 0)) for c in reading.cells[row])
+    spans = [c.span for c in cells if c.span is not None]
+    span = Span(start=min(s.start for s in spans), end=max(s.end for s in spans)) if spans else None
+    out = Table(kind=kind, template=template, title=table.title, span=span, cells=cells)
+    if span is not None:
+        reading.findings.extend(_completeness(kind, table, reading, span))
+    return out, reading
+
+
+# --- tables nobody defined: kept as printed ---------------------------------------------------
+
+
+def _unmapped_tables(doc: Document, taken: list[tuple[int, int]]) -> list[Table]:
+    """Blocks of tab-separated or pipe cells outside the standard tables (a 近三年 history…)."""
+    out = []
+    block: list[tuple[int, int]] = []
+    for a, b in _lines(doc, 0, len(doc.text)) + [(len(doc.text), len(doc.text))]:
+        line = doc.text[a:b]
+        inside = any(x <= a < y for x, y in taken)
+        cells = "\t" in line or line.strip().startswith("|")
+        if not inside and (cells or (block and not line.strip() and b > a - 1 and a < len(doc.text))):
+            block.append((a, b))
+            continue
+        table = _block_table(doc, block)
+        if table is not None:
+            out.append(table)
+        block = []
+    return out
+
+
+def _block_table(doc: Document, block: list[tuple[int, int]]) -> Table | None:
+    while block and not doc.text[block[-1][0] : block[-1][1]].strip():
+        block.pop()
+    if len(block) < 3:
+        return None
+    rows = rows_of(doc, block[0][0], block[-1][1])
+    if len(rows) < 2:
+        return None
+    header = [t.raw(doc) for t in rows[0].cells]
+    reading = _Reading()
+    cells = []
+    for row in rows[1:]:
+        label = next((t.raw(doc) for t in row.cells if t.end > t.start and not _value_like(t.folded(doc))), "")
+        for i, tok in enumerate(row.cells):
+            if tok.end > tok.start and _value_like(tok.folded(doc)):
+                column = _SPACE.sub("", header[i]) if i < len(header) else ""
+                cells.append(_cell(doc, tok, None, _SPACE.sub("", label), column, reading))
+    if not cells:
+        return None
+    span = Span(start=rows[0].start, end=rows[-1].end)
+    title = _SPACE.sub("", doc.text[max(0, span.start - 200) : span.start].strip().split("\n")[-1])[:60]
+    return Table(kind="unmapped", template=None, title=title, span=span, cells=tuple(cells))
+
+
+# --- the stage --------------------------------------------------------------------------------
 
 
 def tables(doc: Document, sections: tuple[Section, ...], template: str | None) -> tuple[tuple[Table, ...], list[Finding]]:
     """The statistical tables of the report, with findings for missing or truncated ones."""
     if template == "pre2019":
-        from ._legacy_table import legacy_tables
-
         found, findings = legacy_tables(doc, sections)
-        return tuple(found), list(findings)
-    return (), []
+        return tuple(found), findings
+    generation = template if template in ("2021", "2019") else "2021"
+    out: list[Table] = []
+    findings: list[Finding] = []
+    unmapped: list[Cell] = []
+    taken: list[tuple[int, int]] = []
+    for kind in ("proactive", "applications", "review"):
+        table, reading = read_table(doc, sections, kind, generation)
+        findings.extend(reading.findings)
+        if reading.region is not None and table is not None:
+            taken.append(reading.region)
+        unmapped.extend(reading.unmapped)
+        if table is None:
+            rules = generation_rules(generation).table(kind)
+            findings.append(finding("table_missing", table=rules.number, title=rules.title))
+            continue
+        out.append(table)
+    if unmapped:
+        out.append(Table(kind="unmapped", template=generation, title="unmapped rows of the standard tables", cells=tuple(unmapped)))
+    out.extend(_unmapped_tables(doc, taken))
+    return tuple(out), findings

@@ -35,7 +35,7 @@ def _seed_numbers() -> list[str]:
     return [line.strip() for line in SEED_TEXT.splitlines() if line.startswith("\t") and line.strip().isdigit()]
 
 
-def _seed_paragraphs() -> tuple[list[str], list[str], list[str]]:
+def _seed_paragraphs() -> tuple[list[str], ...]:
     """The seed's narrative lines before table 2, between tables 2/3 and 3/4, and after table 4."""
     lines = SEED_TEXT.splitlines()
     kept: list[list[str]] = [[]]
@@ -52,7 +52,8 @@ def _seed_paragraphs() -> tuple[list[str], list[str], list[str]]:
             in_table = False
         kept[-1].append(line)
     assert len(kept) == 4, [k[:1] for k in kept]
-    return kept[0], kept[1], kept[2] + kept[3]
+    assert len(kept) == 4, "seed 002 has three tables"
+    return tuple(kept)
 
 
 # A table as cells: (row, col, rowspan, colspan, text). Layouts are the official 2021 ones.
