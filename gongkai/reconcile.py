@@ -537,7 +537,8 @@ def _label_with_column(view: _View, key: str) -> str:
     if key.startswith("legacy."):
         return _cell_label(view, key)
     head, column = key.rsplit(".", 1)
-    return _label(head) + (_label(column) if column in COLUMNS else "")
+    column_label = _label(column)
+    return _label(head) + (column_label if column_label != column else "")
 
 
 def narrative_percentages(view: _View) -> Iterator[Outcome]:

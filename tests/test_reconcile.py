@@ -429,19 +429,25 @@ def test_narrative_with_several_counts_is_not_compared():
 
 def test_pingtan_cumulative_breaks_are_found():
     """平潭综合实验区 2011→2012: 历年累计 1516 + 739 ≠ 4359 (verified by hand in the source tables)."""
-    from gongkai._legacy_table import legacy_tables
-    from gongkai.read import read
     from conftest import shared
 
-    reports = []
-    for name in ("2011-qu.txt", "2012-qu.txt"):
-        path = shared(f"pingtan/{name}")
-        r = gongkai.parse(path)
-        if r.table("legacy") is None:
-            r = r.model_copy(update={"tables": tuple(legacy_tables(read(path))[0])})
-        reports.append(r)
+    reports = [gongkai.parse(shared(f"pingtan/{name}")) for name in ("2011-qu.txt", "2012-qu.txt")]
     found = [f for f in reconcile_series(reports) if f.code == "series_cumulative"]
     assert any("4359" in f.message and "1516" in f.message and "739" in f.message for f in found)
+
+
+def test_hebei_in_force_chain_breaks_are_found():
+    """河北省教育厅 行政规范性文件 (checked by hand in the three reports): 现行有效 181 (2021),
+    制发5 废止17 现行有效159 (2022), 制发3 废止5 现行有效156 (2023); 181+5−17=169 ≠ 159 and
+    159+3−5=157 ≠ 156. Table 3 carries over cleanly (结转 0 → 上年结转 0)."""
+    from conftest import shared
+
+    reports = [gongkai.parse(shared(f"hebei/hebei-jyt-{year}.txt")) for year in (2023, 2021, 2022)]
+    found = reconcile_series(reports)
+    assert [(f.code, f.severity) for f in found] == [("series_in_force", "warning")] * 2
+    assert "159" in found[0].message and "181" in found[0].message and "17" in found[0].message
+    assert "156" in found[1].message and "162" in found[1].message
+    assert all(f.spans for f in found)
 
 
 # --- gongkai check ------------------------------------------------------------------------
