@@ -12,7 +12,8 @@ Gold file format (one per report)::
      "values": {"applications.new.total": 0, …},                        # table cells, null = blank
      "facts": [["narrative.proactive.total", 206], …],                  # narrative counts
      "findings": ["template_outdated", …],                               # expected finding codes
-     "known_failures": {"values.x": "why"}}                              # strict: must still fail
+     "known_failures": {"values.x": "why"},                             # strict: must still fail
+     "notes": {"values.y": "why the gold says what it says"}}            # for people; not compared
 
 Paths in ``sources`` are relative to the gold file's project root (the parent of ``corpus/``).
 A source under ``../shared`` that is absent is skipped, with the reason, not failed.
@@ -32,6 +33,7 @@ from typing import Any
 from .errors import GongkaiError
 from .models import Report
 
+NARRATIVE_PREFIX = "narrative."
 FIELD_GROUPS = ("meta", "sections", "values", "facts", "findings")
 
 
@@ -176,6 +178,11 @@ def compare(gold_id: str, gold: dict[str, Any], source: str, report: Report) -> 
         name = f"values.{key}"
         out.append(Comparison(gold_id, source, name, expected, actual["values"].get(key, "<missing>"),
                               known.get(name)))
+    if "values" in gold:  # table keys the gold does not have: a row read that is not printed
+        for key in sorted(set(actual["values"]) - set(gold["values"])):
+            if not key.startswith(NARRATIVE_PREFIX):
+                name = f"values.{key}"
+                out.append(Comparison(gold_id, source, name, "<absent>", actual["values"][key], known.get(name)))
     if "sections" in gold:
         out.append(Comparison(gold_id, source, "sections", gold["sections"], actual["sections"],
                               known.get("sections")))

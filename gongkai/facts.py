@@ -92,6 +92,16 @@ class Relabel(_Strict):
 class NarrativeFile(_Strict):
     rules: tuple[NarrativeRule, ...]
     relabel: tuple[Relabel, ...] = ()
+    labels: dict[str, str]
+
+    @model_validator(mode="after")
+    def _every_key_labelled(self) -> NarrativeFile:
+        keys = {k for rule in self.rules for k in (rule.key, *rule.also)}
+        keys |= {r.to_key for r in self.relabel if not r.to_key.endswith(".")}
+        missing = sorted(keys - set(self.labels))
+        if missing:
+            raise ValueError(f"keys without a [labels] entry: {', '.join(missing)}")
+        return self
 
     @model_validator(mode="after")
     def _unique_ids(self) -> NarrativeFile:
@@ -117,6 +127,7 @@ class Catalogue:
 
     rules: tuple[CompiledRule, ...]
     relabel: tuple[Relabel, ...]
+    labels: dict[str, str]
     blocks: dict[str, str]
     join: regex.Pattern[str]
     table_cue: regex.Pattern[str]
@@ -202,6 +213,7 @@ def compile_rules(lexicon: Lexicon, narrative: NarrativeFile, file: str = "rules
     return Catalogue(
         rules=tuple(compiled),
         relabel=narrative.relabel,
+        labels=narrative.labels,
         blocks=blocks,
         join=_compile(f"(?:{expand(blocks['page_footer'], blocks, where=lex)})|{_WHITESPACE}", lex),
         table_cue=block("table_cue"),

@@ -49,3 +49,23 @@ def test_every_section_shows_a_message():
     for block in re.split(r"^## ", text, flags=re.M)[1:]:
         code = block.split("\n", 1)[0].strip()
         assert re.search(r"^    \S", block, re.M), f"{code}: no example message (an indented line)"
+
+
+def test_fields_page_is_current():
+    from gongkai.fields import markdown
+
+    assert (ROOT / "docs" / "fields.md").read_text(encoding="utf-8") == markdown(), (
+        "docs/fields.md is stale: python -m gongkai.fields > docs/fields.md")
+
+
+def test_every_gold_key_is_in_the_catalogue():
+    import json
+
+    from gongkai.fields import catalogue
+
+    known = {f.key for f in catalogue()}
+    for path in (ROOT / "corpus" / "gold").glob("*.json"):
+        gold = json.loads(path.read_text(encoding="utf-8"))
+        keys = set(gold.get("values", {})) | {key for key, _ in gold.get("facts", [])}
+        unknown = {k.removesuffix(".cumulative") for k in keys} - known
+        assert not unknown, f"{path.name}: keys missing from gongkai.fields: {sorted(unknown)}"

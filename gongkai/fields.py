@@ -1,0 +1,94 @@
+"""fields: every canonical key gongkai fills, with its Chinese label, from the rule files.
+
+``catalogue()`` is what a user needs to label a DataFrame's columns or check a key; docs/fields.md
+is its ``markdown()`` (``python -m gongkai.fields > docs/fields.md``; a test keeps them equal).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+
+from ._legacy_table import legacy_rules
+from .facts import catalogue as narrative_catalogue
+from .tables import generation_rules
+
+# A pre-2019 label is a pattern; its first spelling is shown: (?:A|B) → A, [他它] → 他, x? → x.
+_FIRST_ALTERNATIVE = regex.compile(r"\(\?:([^()|]*)(?:\|[^()]*)?\)")
+_FIRST_OF_CLASS = regex.compile(r"\[([^\]])[^\]]*\]")
+_SYNTAX = regex.compile(r"\\s\*|[\^$?]")
+_NUMBER = {"proactive": 2, "applications": 3}
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str
+    label: str
+    source: str  # "2021 table 3", "2019 table 2", "pre2019", "narrative"
+
+
+def _spelling(pattern: str) -> str:
+    previous = None
+    while previous != pattern:
+        previous, pattern = pattern, _FIRST_ALTERNATIVE.sub(r"\1", pattern)
+    return _SYNTAX.sub("", _FIRST_OF_CLASS.sub(r"\1", pattern))
+
+
+def _standard_fields(template: str) -> list[Field]:
+    rules = generation_rules(template)
+    out = []
+    for kind in ("proactive", "applications"):
+        table = rules.table(kind)
+        for row in table.rows:
+            for column, printed in row.columns or table.columns:
+                out.append(Field(f"{kind}.{row.key}.{column}", f"{row.label}·{printed}", f"{template} table {_NUMBER[kind]}"))
+    review = rules.review
+    out += [Field(key, printed, f"{template} table 4") for key, printed in review.columns]
+    return out
+
+
+def _legacy_fields() -> list[Field]:
+    """One key per printed row; a 历年累计 column adds ``.cumulative`` to it."""
+    aliases = legacy_rules().aliases
+    groups = {a.key: _spelling(a.label) for a in aliases if a.group}
+    out, seen = [], set()
+    for alias in aliases:
+        key = f"legacy.{alias.key}"
+        if key in seen:
+            continue
+        seen.add(key)
+        label = _spelling(alias.label)
+        if alias.within in groups:  # a label repeated under several groups (乡镇 under 查阅点, 接待人数)
+            label = f"{groups[alias.within]}·{label}"
+        out.append(Field(key, label, "pre2019"))
+    return out
+
+
+def _narrative_fields() -> list[Field]:
+    return [Field(key, label, "narrative") for key, label in narrative_catalogue().labels.items()]
+
+
+def catalogue() -> list[Field]:
+    """Every key of the 2021, 2019 and pre-2019 tables and of the narrative, in printed order."""
+    return [*_standard_fields("2021"), *_standard_fields("2019"), *_legacy_fields(), *_narrative_fields()]
+
+
+def markdown() -> str:
+    head = ("# Canonical keys\n\nEvery key `Report.values()` can hold, with the label the report prints "
+            "(or, for narrative keys, what the sentence counts). Generated from gongkai/rules/*.toml by "
+            "`python -m gongkai.fields > docs/fields.md`; a test keeps this file current.\n")
+    parts = [head]
+    groups: dict[str, list[Field]] = {}
+    for f in catalogue():
+        groups.setdefault(f.source.split()[0], []).append(f)
+    titles = {"2021": "2021 template", "2019": "2019 template",
+              "pre2019": "Pre-2019 statistics tables (a cumulative column adds `.cumulative` to the key)", "narrative": "Narrative facts"}
+    for name, fields in groups.items():
+        parts.append(f"\n## {titles[name]}\n\n| key | label | table |\n|---|---|---|\n")
+        parts.extend(f"| `{f.key}` | {f.label} | {f.source} |\n" for f in fields)
+    return "".join(parts)
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")
