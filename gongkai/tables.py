@@ -400,6 +400,25 @@ def _classify(doc: Document, row: _Row, table: TableRules) -> None:
     row.kind = "values" if has_values else "other"
 
 
+def _stream_values(rows: list[_Row], table: TableRules) -> None:
+    """Web text with one cell per line: a label with no numbers takes the single-number lines
+    that follow it, up to the next label. Taken only when they are exactly its cells; otherwise
+    they are still its cells (read as unread, never handed to a neighbouring label)."""
+    for i, row in enumerate(rows):
+        if row.kind != "keyed" or not row.key or any(t.end > t.start for t in row.values):
+            continue
+        following = []
+        for later in rows[i + 1 :]:
+            if later.kind != "values" or later.consumed or len(later.cells) != 1:
+                break
+            following.append(later)
+        n = len(_columns(table, row.key))
+        if len(following) == n or len(following) >= 2:
+            for later in following:
+                later.consumed = True
+            row.values = [later.cells[0] for later in following]
+
+
 def _pair_values(rows: list[_Row]) -> None:
     """PDF text prints a row's numbers on the line above or below its label: give a label with
     no numbers the nearest free line of numbers, not past another labelled row."""
@@ -442,9 +461,10 @@ def _fit(doc: Document, values: list[_Tok], n: int) -> list[_Tok]:
 
 
 def _is_blob(doc: Document, values: list[_Tok], n: int) -> bool:
-    """Fewer cells than columns, all digits, at least one digit per column: cells run together."""
+    """One run of digits where several columns are due, at least a digit each: cells run
+    together. Several separate numbers are separate cells: one lost among them is no blob."""
     filled = [t for t in values if t.end > t.start]
-    if not filled or len(filled) >= n or len(filled) != len(values):
+    if len(filled) != 1 or n < 2 or len(values) != 1:
         return False
     texts = [t.folded(doc) for t in filled]
     return all(_DIGITS.fullmatch(x) for x in texts) and sum(map(len, texts)) >= n
@@ -493,6 +513,7 @@ def _read_row(doc: Document, kind: str, table: TableRules, key: str, label: str,
 def _read_rows(doc: Document, kind: str, table: TableRules, rows: list[_Row], reading: _Reading) -> None:
     for row in rows:
         _classify(doc, row, table)
+    _stream_values(rows, table)
     _pair_values(rows)
     for row in rows:
         if row.kind == "keyed" and row.key:
