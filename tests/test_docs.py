@@ -69,3 +69,17 @@ def test_every_gold_key_is_in_the_catalogue():
         keys = set(gold.get("values", {})) | {key for key, _ in gold.get("facts", [])}
         unknown = {k.removesuffix(".cumulative") for k in keys} - known
         assert not unknown, f"{path.name}: keys missing from gongkai.fields: {sorted(unknown)}"
+
+
+def test_readme_example_values():
+    """The values quoted in README.md's example are what parse gives."""
+    from conftest import shared
+
+    r = gongkai.parse(shared("pdf/huaian-hongze-2023.pdf"))
+    assert (r.meta.agency, r.meta.year, r.meta.template) == ("洪泽区人民政府", 2023, "2021")
+    assert r.value("applications.new.total") == 21
+    cell = next(c for c in r.table("review").cells if c.key == "review.total")
+    assert (cell.raw, cell.page, r.text[cell.span.start : cell.span.end]) == ("0", 4, "0")
+    assert r.findings[0].message == "行政复议：维持10+纠正1+其他0+尚未审结0=11 ≠ 总计0"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "('洪泽区人民政府', 2023, '2021')" in readme and r.findings[0].message in readme

@@ -1,0 +1,56 @@
+"""Any text gives a Report or a GongkaiError: never a stray exception, and spans stay true.
+
+Hypothesis builds texts from the pieces real reports are made of (section headings, table
+labels, numbers with and without separators, blank marks, tabs, pipes, page footers) in any
+order, plus shuffled lines of a real seed.
+"""
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import gongkai
+from conftest import SEEDS
+from gongkai.errors import GongkaiError
+from gongkai.tables import generation_rules
+
+RULES = generation_rules("2021")
+LABELS = [r.label for r in RULES.applications.rows] + [r.label for r in RULES.proactive.rows]
+HEADINGS = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项",
+            "某市某局2023年政府信息公开工作年度报告", "行政复议", "行政诉讼", "结果维持", "总计", "第二十条第（一）项",
+            "统计指标", "单位", "统计数", "指标名称", "计量单位", "2015年度", "历年累计", "其中：", "主动公开政府信息63条"]
+NUMBERS = st.one_of(st.integers(0, 10**9).map(str), st.sampled_from(["1,234", "０", "12.5", "-3", "+2", "减1", "4000004",
+                                                                     "00000002.", "/", "—", "无", "-"]))
+PIECES = st.one_of(st.sampled_from(LABELS + HEADINGS), NUMBERS,
+                   st.sampled_from(["\t", "\n", "\n\n", " ", "  ", "|", "\u3000", "- 3 -\n", "。", "（", "）", "\r\n"]),
+                   st.text(max_size=6))
+
+
+def _check(text: str) -> None:
+    try:
+        report = gongkai.parse_text(text)
+    except GongkaiError:
+        return
+    for table in report.tables:
+        for cell in table.cells:
+            if cell.span is not None:
+                assert report.text[cell.span.start : cell.span.end] == cell.raw
+    for fact in report.facts:
+        assert report.text[fact.span.start : fact.span.end] == fact.surface
+    for finding in report.findings:
+        assert all(0 <= s.start <= s.end <= len(report.text) for s in finding.spans)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(PIECES, max_size=120).map("".join))
+def test_any_mix_of_report_pieces(text):
+    _check(text)
+
+
+SEED_LINES = [line for seed in SEEDS for line in seed.read_text(encoding="utf-8").splitlines()]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(SEED_LINES), min_size=1, max_size=200).map("\n".join))
+def test_shuffled_lines_of_real_reports(text):
+    _check(text)
