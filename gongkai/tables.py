@@ -2,16 +2,12 @@
 
 Tables 2, 3 and 4 of the 2021 and 2019 templates are read by their printed labels
 (rules/table_2021.toml, rules/table_2019.toml); positions are used only inside a row whose label
-is known (DESIGN "Pitfalls"). The same table arrives in several text layouts, all turned into
-rows of cells with spans into ``doc.text``:
-
-- DOCX text dumps: one cell per line, a tab before each cell, a blank line between rows, a cell
-  continued on lines of its own (``结果\\n纠正``, ``自\\n\\n然\\n\\n人``);
-- lines of cells: the readers' tab-separated grids, PDF text (cells split by spaces, values
-  sometimes on the line above or below their label, page footers inside the table), markdown
-  pipe tables and whitespace-aligned plain tables;
-- crawler text with the whole table on one line, cells run together (``4000004``): each row's
-  digits are decoded by ``_runtogether.split_blobs`` with the table's identities.
+is known (DESIGN "Pitfalls"). ``_table_text`` cuts a table's text into rows of cells whatever
+its layout (DOCX dumps, web text with a cell per line, tab grids, PDF lines, markdown); here
+each row gets its label and key, a label with no numbers on its line gets them from the lines
+after it (a cell per line) or beside it (PDF), and crawler text with the whole table on one
+line is cut at its labels, each row's run-together digits decoded by ``_runtogether.split_blobs``
+with the table's identities.
 
 Pre-2019 统计表 are read by ``_legacy_table``. What does not map (a renamed row, a custom table
 like a 近三年 history) is kept as a Table of kind ``unmapped`` with key-less cells.
@@ -27,13 +23,12 @@ from pydantic import field_validator
 
 from ._legacy_table import legacy_tables
 from ._runtogether import split_blobs
+from ._table_text import Row, Tok, lines_of, rows_of, split_line
 from .models import Cell, Finding, Number, Section, Span, Table
 from .read import Document
 from .rules import _compiles, _Rules, finding, load
 
 _SPACE = regex.compile(r"\s+")
-_TAB_CELL = regex.compile(r"\t")
-_WHITE_CELL = regex.compile(r"[ \u3000]+")
 _DIGITS = regex.compile(r"\d+")
 
 
@@ -121,214 +116,17 @@ def parse_value(raw: str) -> tuple[Number | None, bool]:
     return value, True
 
 
+@cache
+def _skipped_lines() -> regex.Pattern[str]:
+    """Lines inside a table that are no row: page footers, a markdown rule line."""
+    rules = cell_rules()
+    return regex.compile(f"(?:{rules.footer})|(?:{rules.rule_line})")
+
+
 def _value_like(folded: str) -> bool:
     """A cell that holds a number or a blank mark (or nothing) rather than label text."""
     value, readable = parse_value(folded)
     return readable
-
-
-# --- rows of cells ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Tok:
-    """One cell: its span in the text (stripped); empty cells have start == end."""
-
-    start: int
-    end: int
-
-    def raw(self, doc: Document) -> str:
-        return doc.text[self.start : self.end]
-
-    def folded(self, doc: Document) -> str:
-        return doc.folded[self.start : self.end]
-
-
-@dataclass
-class _Row:
-    cells: list[_Tok]
-    start: int
-    end: int
-    key: str | None = None
-    label: str = ""
-    label_at: int = 0  # offset of the winning label match, for ordering
-    values: list[_Tok] = field(default_factory=list)
-    kind: str = "other"  # keyed / values / other
-    consumed: bool = False
-
-
-def _strip_tok(doc: Document, start: int, end: int) -> _Tok:
-    text = doc.folded
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return _Tok(start, end)
-
-
-def _lines(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
-    out, pos = [], start
-    for line in doc.text[start:end].split("\n"):
-        out.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return out
-
-
-def _is_docx_dump(doc: Document, lines: list[tuple[int, int]]) -> bool:
-    """One cell per tab-led line (DOCX text dumps) rather than a row per line."""
-    single = multi = 0
-    for a, b in lines:
-        line = doc.text[a:b]
-        if line.startswith("\t"):
-            if "\t" in line[1:]:
-                multi += 1
-            else:
-                single += 1
-        elif "\t" in line:
-            multi += 1
-    return single >= 4 and single > 2 * multi
-
-
-def _docx_rows(doc: Document, lines: list[tuple[int, int]]) -> list[_Row]:
-    """Rows of a DOCX dump: a tab starts a cell, a blank line then a tab starts a row; a line
-    without a tab after at most one blank line continues the cell (a header broken over lines)."""
-    rows: list[_Row] = []
-    cells: list[tuple[int, int]] = []
-    blanks = 0
-    new_row = True
-
-    def close() -> None:
-        if cells:
-            toks = [_strip_tok(doc, a, b) for a, b in cells]
-            rows.append(_Row(toks, cells[0][0], cells[-1][1]))
-        cells.clear()
-
-    for a, b in lines:
-        line = doc.text[a:b]
-        if not line.strip(" \u3000"):
-            if line.startswith("\t") and blanks == 0:
-                if new_row:
-                    close()
-                    new_row = False
-                cells.append((a + 1, b))  # an empty cell
-                continue
-            blanks += 1
-            if not line:
-                new_row = True
-            continue
-        if line.startswith("\t"):
-            if blanks and new_row:
-                close()
-            new_row = False
-            blanks = 0
-            cells.append((a + 1, b))
-        elif cells and blanks <= 1:
-            cells[-1] = (cells[-1][0], b)  # continuation of the cell
-            blanks = 0
-            new_row = False
-        else:
-            close()
-            blanks = 0
-            new_row = True
-    close()
-    return rows
-
-
-def _split_line(doc: Document, a: int, b: int) -> list[_Tok]:
-    """Cells of one line: markdown pipes, else tabs, else runs of spaces."""
-    line = doc.folded[a:b]
-    stripped = line.strip()
-    if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
-        lead = a + line.index("|")
-        tail = a + line.rindex("|")
-        bounds = [lead] + [lead + 1 + m.start() for m in regex.finditer(r"\|", doc.folded[lead + 1 : tail])] + [tail]
-        return [_strip_tok(doc, x + 1, y) for x, y in zip(bounds, bounds[1:])]
-    splitter = _TAB_CELL if "\t" in line else _WHITE_CELL
-    toks, pos = [], a
-    for m in splitter.finditer(line):
-        toks.append(_strip_tok(doc, pos, a + m.start()))
-        pos = a + m.end()
-    toks.append(_strip_tok(doc, pos, b))
-    if splitter is _WHITE_CELL:
-        toks = [t for t in toks if t.end > t.start]
-    elif toks and toks[0].start == toks[0].end and not line.startswith("\t"):
-        toks = toks[1:]
-    return toks
-
-
-def _line_rows(doc: Document, lines: list[tuple[int, int]]) -> list[_Row]:
-    rules = cell_rules()
-    rows = []
-    for a, b in lines:
-        line = doc.folded[a:b]
-        if not line.strip() or _re(rules.footer).match(line) or _re(rules.rule_line).match(line):
-            continue
-        rows.append(_Row(_split_line(doc, a, b), a, b))
-    return rows
-
-
-def _gaps(doc: Document, lines: list[tuple[int, int]]) -> list[tuple[int, tuple[int, int]]]:
-    """Non-empty lines with the number of empty lines before each."""
-    out, empty = [], 0
-    for a, b in lines:
-        if doc.folded[a:b].strip():
-            out.append((empty, (a, b)))
-            empty = 0
-        else:
-            empty += 1
-    return out
-
-
-def _gap_sizes(gapped: list[tuple[int, tuple[int, int]]]) -> tuple[int, int] | None:
-    """Web text with a cell per line: (cell gap, row gap) in empty lines, when the region has
-    two distinct separations (cells two empty lines apart, rows four, say)."""
-    counts: dict[int, int] = {}
-    for gap, _ in gapped[1:]:
-        counts[gap] = counts.get(gap, 0) + 1
-    common = sorted(g for g, c in counts.items() if g > 0 and c >= 3)
-    if len(gapped) < 10 or len(common) < 2 or counts.get(0, 0) > len(gapped) // 3:
-        return None
-    return common[0], common[1]
-
-
-def _gap_rows(doc: Document, gapped: list[tuple[int, tuple[int, int]]], cell_gap: int, row_gap: int) -> list[_Row]:
-    """Rows of cell-per-line text: a longer run of empty lines ends a row; the empty lines a
-    blank cell leaves (one per cell, plus its separator) become empty cells of the row before."""
-    rows: list[_Row] = []
-    cells: list[tuple[int, int]] = []
-
-    def close() -> None:
-        if cells:
-            rows.append(_Row([_strip_tok(doc, a, b) for a, b in cells], cells[0][0], cells[-1][1]))
-        cells.clear()
-
-    for gap, (a, b) in gapped:
-        if cells and gap == 0:
-            cells[-1] = (cells[-1][0], b)  # a cell continued on the next line (商业\n企业)
-            continue
-        blanks_in_row, row_break = gap, False
-        if gap >= row_gap and (gap - row_gap) % (cell_gap + 1) == 0:
-            blanks_in_row, row_break = gap - row_gap, True
-        empties = max(0, (blanks_in_row - cell_gap) // (cell_gap + 1)) if not row_break else blanks_in_row // (cell_gap + 1)
-        at = cells[-1][1] if cells else a
-        cells.extend([(at, at)] * empties)
-        if row_break:
-            close()
-        cells.append((a, b))
-    close()
-    return rows
-
-
-def rows_of(doc: Document, start: int, end: int) -> list[_Row]:
-    """The region's rows of cells, whatever the layout (DOCX dump, cell per line, lines of cells)."""
-    lines = _lines(doc, start, end)
-    if _is_docx_dump(doc, lines):
-        return _docx_rows(doc, lines)
-    gapped = _gaps(doc, lines)
-    sizes = _gap_sizes(gapped)
-    if sizes is not None:
-        return _gap_rows(doc, gapped, *sizes)
-    return _line_rows(doc, lines)
 
 
 # --- labels -------------------------------------------------------------------------------------
@@ -342,7 +140,7 @@ class _Match:
     group: bool
 
 
-def _squeezed(doc: Document, toks: list[_Tok]) -> tuple[str, list[int]]:
+def _squeezed(doc: Document, toks: list[Tok]) -> tuple[str, list[int]]:
     """Folded text of cells with all whitespace removed, and each character's offset."""
     chars, origin = [], []
     for tok in toks:
@@ -371,7 +169,7 @@ def _matches(text: str, origin: list[int], rows: tuple[RowRule, ...]) -> list[_M
     return out
 
 
-def _label_cells(doc: Document, row: _Row) -> int:
+def _label_cells(doc: Document, row: Row) -> int:
     """Index of the last cell that is label text (not a number or blank mark); -1 if none."""
     last = -1
     for i, tok in enumerate(row.cells):
@@ -380,7 +178,7 @@ def _label_cells(doc: Document, row: _Row) -> int:
     return last
 
 
-def _classify(doc: Document, row: _Row, table: TableRules) -> None:
+def _classify(doc: Document, row: Row, table: TableRules) -> None:
     """Find the row's label (the last match: a leaf beats its group label) and its values."""
     rules = cell_rules()
     last = _label_cells(doc, row)
@@ -400,7 +198,7 @@ def _classify(doc: Document, row: _Row, table: TableRules) -> None:
     row.kind = "values" if has_values else "other"
 
 
-def _stream_values(rows: list[_Row], table: TableRules) -> None:
+def _stream_values(rows: list[Row], table: TableRules) -> None:
     """Web text with one cell per line: a label with no numbers takes the single-number lines
     that follow it, up to the next label. Taken only when they are exactly its cells; otherwise
     they are still its cells (read as unread, never handed to a neighbouring label)."""
@@ -419,7 +217,7 @@ def _stream_values(rows: list[_Row], table: TableRules) -> None:
             row.values = [later.cells[0] for later in following]
 
 
-def _pair_values(rows: list[_Row]) -> None:
+def _pair_values(rows: list[Row]) -> None:
     """PDF text prints a row's numbers on the line above or below its label: give a label with
     no numbers the nearest free line of numbers, not past another labelled row."""
     for i, row in enumerate(rows):
@@ -443,14 +241,14 @@ class _Reading:
     """What a table region gave: keyed value cells, run-together blobs, leftovers, findings."""
 
     cells: dict[str, list[Cell]] = field(default_factory=dict)  # row key → its cells
-    blobs: dict[str, tuple[_Tok, str]] = field(default_factory=dict)  # row key → blob, label
+    blobs: dict[str, tuple[Tok, str]] = field(default_factory=dict)  # row key → blob, label
     unmapped: list[Cell] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     order: list[str] = field(default_factory=list)
     region: tuple[int, int] | None = None
 
 
-def _fit(doc: Document, values: list[_Tok], n: int) -> list[_Tok]:
+def _fit(doc: Document, values: list[Tok], n: int) -> list[Tok]:
     """Drop empty cells a grid adds around a row's n cells (colspans first, then padding)."""
     values = list(values)
     while len(values) > n and values[0].end == values[0].start:
@@ -460,7 +258,7 @@ def _fit(doc: Document, values: list[_Tok], n: int) -> list[_Tok]:
     return values
 
 
-def _is_blob(doc: Document, values: list[_Tok], n: int) -> bool:
+def _is_blob(doc: Document, values: list[Tok], n: int) -> bool:
     """One run of digits where several columns are due, at least a digit each: cells run
     together. Several separate numbers are separate cells: one lost among them is no blob."""
     filled = [t for t in values if t.end > t.start]
@@ -470,7 +268,7 @@ def _is_blob(doc: Document, values: list[_Tok], n: int) -> bool:
     return all(_DIGITS.fullmatch(x) for x in texts) and sum(map(len, texts)) >= n
 
 
-def _cell(doc: Document, tok: _Tok, key: str | None, row: str, column: str, reading: _Reading) -> Cell:
+def _cell(doc: Document, tok: Tok, key: str | None, row: str, column: str, reading: _Reading) -> Cell:
     raw = tok.raw(doc)
     value, readable = parse_value(tok.folded(doc))
     span = Span(start=tok.start, end=tok.end) if tok.end > tok.start else None
@@ -488,7 +286,7 @@ def _full_key(kind: str, row: str, column: str) -> str:
     return f"{kind}.{row}.{column}"
 
 
-def _read_row(doc: Document, kind: str, table: TableRules, key: str, label: str, values: list[_Tok], reading: _Reading) -> None:
+def _read_row(doc: Document, kind: str, table: TableRules, key: str, label: str, values: list[Tok], reading: _Reading) -> None:
     if key in reading.cells or key in reading.blobs:
         return  # the first printing of a row wins (a label broken over two lines matches twice)
     columns = _columns(table, key)
@@ -499,7 +297,7 @@ def _read_row(doc: Document, kind: str, table: TableRules, key: str, label: str,
                               for t, (c, printed) in zip(fitted, columns)]
         reading.order.append(key)
     elif _is_blob(doc, fitted, n):
-        joined = _Tok(fitted[0].start, fitted[-1].end)
+        joined = Tok(fitted[0].start, fitted[-1].end)
         reading.blobs[key] = (joined, label)
         reading.order.append(key)
     elif any(t.end > t.start for t in fitted):
@@ -510,7 +308,7 @@ def _read_row(doc: Document, kind: str, table: TableRules, key: str, label: str,
         reading.unmapped.extend(_cell(doc, t, None, label, "", reading) for t in fitted if t.end > t.start)
 
 
-def _read_rows(doc: Document, kind: str, table: TableRules, rows: list[_Row], reading: _Reading) -> None:
+def _read_rows(doc: Document, kind: str, table: TableRules, rows: list[Row], reading: _Reading) -> None:
     for row in rows:
         _classify(doc, row, table)
     _stream_values(rows, table)
@@ -529,20 +327,20 @@ def _read_rows(doc: Document, kind: str, table: TableRules, rows: list[_Row], re
 _VALUE_RUN = regex.compile(r"(?:\d[\d,]*(?:\.\d+)?|[/—–\-])+")
 
 
-def _inline_lines(doc: Document, rows: list[_Row], table: TableRules) -> list[_Row]:
+def _inline_lines(doc: Document, rows: list[Row], table: TableRules) -> list[Row]:
     """Rows whose text holds three or more row labels: a table printed on one line."""
     out = []
     for row in rows:
-        text, origin = _squeezed(doc, [_Tok(row.start, row.end)])
+        text, origin = _squeezed(doc, [Tok(row.start, row.end)])
         if len({m.key for m in _matches(text, origin, table.rows)}) >= 3:
             out.append(row)
     return out
 
 
-def _read_inline(doc: Document, kind: str, table: TableRules, row: _Row, reading: _Reading) -> None:
+def _read_inline(doc: Document, kind: str, table: TableRules, row: Row, reading: _Reading) -> None:
     """Each label's values are the run of digits after it, up to the next label (whose item
     number, as in ``00000002.其他``, is not part of the run); no run at all is a blank cell."""
-    text, origin = _squeezed(doc, [_Tok(row.start, row.end)])
+    text, origin = _squeezed(doc, [Tok(row.start, row.end)])
     found = _matches(text, origin, table.rows)
     at = {o: i for i, o in enumerate(origin)}
     previous_end = None
@@ -556,10 +354,10 @@ def _read_inline(doc: Document, kind: str, table: TableRules, row: _Row, reading
         label_from = m.start if previous_end is None else previous_end
         if r_end > r_start:
             start, end = origin[r_start], origin[r_end - 1] + 1
-            toks = _split_line(doc, start, end)
+            toks = split_line(doc, start, end)
         else:
             start = end = m.end
-            toks = [_Tok(m.end, m.end)] * len(_columns(table, m.key))
+            toks = [Tok(m.end, m.end)] * len(_columns(table, m.key))
         label = _SPACE.sub("", doc.text[label_from : max(start, m.end)])
         previous_end = end
         _read_row(doc, kind, table, m.key, label, toks, reading)
@@ -590,9 +388,9 @@ def _region(doc: Document, sections: tuple[Section, ...], kind: str, table: Tabl
 # --- table 4: one row of 15 numbers ------------------------------------------------------------
 
 
-def _review_values(doc: Document, rows: list[_Row], n: int) -> list[_Tok] | None:
+def _review_values(doc: Document, rows: list[Row], n: int) -> list[Tok] | None:
     """The row of n numbers after the headers (possibly spread over consecutive lines)."""
-    pending: list[_Tok] = []
+    pending: list[Tok] = []
     for row in rows:
         last = _label_cells(doc, row)
         values = _fit(doc, row.cells[last + 1 :], n)
@@ -610,7 +408,7 @@ def _review_values(doc: Document, rows: list[_Row], n: int) -> list[_Tok] | None
     return None
 
 
-def _review_blob(doc: Document, table: TableRules, start: int, end: int) -> _Tok | None:
+def _review_blob(doc: Document, table: TableRules, start: int, end: int) -> Tok | None:
     """Crawler text: the digits after the last header word."""
     last = None
     for m in _re(table.header_end or "$^").finditer(doc.folded, start, end):
@@ -620,17 +418,17 @@ def _review_blob(doc: Document, table: TableRules, start: int, end: int) -> _Tok
     run = _VALUE_RUN.search(doc.folded, last.end(), end)
     if run is None or doc.folded[last.end() : run.start()].strip():
         return None
-    return _Tok(run.start(), run.end())
+    return Tok(run.start(), run.end())
 
 
 def _read_review(doc: Document, table: TableRules, region: tuple[int, int], reading: _Reading) -> None:
     columns = table.columns
     n = len(columns)
-    values = _review_values(doc, rows_of(doc, *region), n)
+    values = _review_values(doc, rows_of(doc, *region, _skipped_lines()), n)
     if values is None:
         blob = _review_blob(doc, table, *region)
         if blob is not None:
-            toks = _split_line(doc, blob.start, blob.end)
+            toks = split_line(doc, blob.start, blob.end)
             values = toks if len(toks) == n else None
             if values is None and _is_blob(doc, toks, n):
                 reading.blobs["row"] = (blob, "")
@@ -662,7 +460,7 @@ def _split_blobs(doc: Document, kind: str, table: TableRules, template: str, rea
         keys = _blob_keys(kind, table, row)
         offsets = result.splits.get(row)
         if offsets is not None and len(offsets) == len(keys):
-            toks = [_Tok(tok.start + s, tok.start + e) for s, e in offsets]
+            toks = [Tok(tok.start + s, tok.start + e) for s, e in offsets]
             reading.cells[row] = [_cell(doc, t, key, label, printed, reading) for t, (key, printed) in zip(toks, keys)]
             continue
         span = Span(start=tok.start, end=tok.end)
@@ -739,7 +537,7 @@ def read_table(doc: Document, sections: tuple[Section, ...], kind: str, template
     if kind == "review":
         _read_review(doc, table, region, reading)
     else:
-        rows = rows_of(doc, *region)
+        rows = rows_of(doc, *region, _skipped_lines())
         inline = _inline_lines(doc, rows, table)
         if inline:
             for row in inline:
@@ -767,7 +565,7 @@ def _unmapped_tables(doc: Document, taken: list[tuple[int, int]]) -> list[Table]
     """Blocks of tab-separated or pipe cells outside the standard tables (a 近三年 history…)."""
     out = []
     block: list[tuple[int, int]] = []
-    for a, b in _lines(doc, 0, len(doc.text)) + [(len(doc.text), len(doc.text))]:
+    for a, b in lines_of(doc, 0, len(doc.text)) + [(len(doc.text), len(doc.text))]:
         line = doc.text[a:b]
         inside = any(x <= a < y for x, y in taken)
         cells = "\t" in line or line.strip().startswith("|")
@@ -786,7 +584,7 @@ def _block_table(doc: Document, block: list[tuple[int, int]]) -> Table | None:
         block.pop()
     if len(block) < 3:
         return None
-    rows = rows_of(doc, block[0][0], block[-1][1])
+    rows = rows_of(doc, block[0][0], block[-1][1], _skipped_lines())
     if len(rows) < 2:
         return None
     header = [t.raw(doc) for t in rows[0].cells]

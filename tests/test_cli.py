@@ -55,7 +55,7 @@ def test_rows_as_arrow_and_dask():
     table = to_arrow(run([CORPUS], workers=1))
     assert table.num_rows == len(SEEDS)
     assert "周村区投资促进中心" in table.column("meta.agency").to_pylist()
-    dask = pytest.importorskip("dask.bag")
+    pytest.importorskip("dask.bag")
     from gongkai.corpus import dask_bag
 
     rows = dask_bag([CORPUS]).compute(scheduler="synchronous")

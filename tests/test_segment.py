@@ -3,7 +3,7 @@
 import pytest
 
 import gongkai
-from conftest import CORPUS, SEEDS, shared, shared_files
+from conftest import SEEDS, shared, shared_files
 
 STANDARD = ["general", "proactive", "applications", "review", "problems", "other"]
 

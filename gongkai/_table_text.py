@@ -1,0 +1,222 @@
+"""Table text → rows of cells, whatever the layout; every cell a span into ``doc.text``.
+
+- DOCX text dumps: one cell per line, a tab before each cell, a blank line between rows, a cell
+  continued on lines of its own (``结果\\n纠正``, ``自\\n\\n然\\n\\n人``);
+- web text with one cell per line and runs of empty lines between cells and (longer) rows;
+- lines of cells: the readers' tab-separated grids, PDF text (cells split by spaces), markdown
+  pipe tables and whitespace-aligned plain tables.
+
+What the rows mean (labels, keys) is decided in ``tables``; this module only cuts text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import regex
+
+from .read import Document
+
+_TAB_CELL = regex.compile(r"\t")
+_WHITE_CELL = regex.compile(r"[ \u3000]+")
+
+
+@dataclass(frozen=True)
+class Tok:
+    """One cell: its span in the text (stripped); empty cells have start == end."""
+
+    start: int
+    end: int
+
+    def raw(self, doc: Document) -> str:
+        return doc.text[self.start : self.end]
+
+    def folded(self, doc: Document) -> str:
+        return doc.folded[self.start : self.end]
+
+
+@dataclass
+class Row:
+    cells: list[Tok]
+    start: int
+    end: int
+    key: str | None = None
+    label: str = ""
+    label_at: int = 0  # offset of the winning label match, for ordering
+    values: list[Tok] = field(default_factory=list)
+    kind: str = "other"  # keyed / values / other
+    consumed: bool = False
+
+
+def _strip_tok(doc: Document, start: int, end: int) -> Tok:
+    text = doc.folded
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Tok(start, end)
+
+
+def lines_of(doc: Document, start: int, end: int) -> list[tuple[int, int]]:
+    out, pos = [], start
+    for line in doc.text[start:end].split("\n"):
+        out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
+
+
+def _is_docx_dump(doc: Document, lines: list[tuple[int, int]]) -> bool:
+    """One cell per tab-led line (DOCX text dumps) rather than a row per line."""
+    single = multi = 0
+    for a, b in lines:
+        line = doc.text[a:b]
+        if line.startswith("\t"):
+            if "\t" in line[1:]:
+                multi += 1
+            else:
+                single += 1
+        elif "\t" in line:
+            multi += 1
+    return single >= 4 and single > 2 * multi
+
+
+def _docx_rows(doc: Document, lines: list[tuple[int, int]]) -> list[Row]:
+    """Rows of a DOCX dump: a tab starts a cell, a blank line then a tab starts a row; a line
+    without a tab after at most one blank line continues the cell (a header broken over lines)."""
+    rows: list[Row] = []
+    cells: list[tuple[int, int]] = []
+    blanks = 0
+    new_row = True
+
+    def close() -> None:
+        if cells:
+            toks = [_strip_tok(doc, a, b) for a, b in cells]
+            rows.append(Row(toks, cells[0][0], cells[-1][1]))
+        cells.clear()
+
+    for a, b in lines:
+        line = doc.text[a:b]
+        if not line.strip(" \u3000"):
+            if line.startswith("\t") and blanks == 0:
+                if new_row:
+                    close()
+                    new_row = False
+                cells.append((a + 1, b))  # an empty cell
+                continue
+            blanks += 1
+            if not line:
+                new_row = True
+            continue
+        if line.startswith("\t"):
+            if blanks and new_row:
+                close()
+            new_row = False
+            blanks = 0
+            cells.append((a + 1, b))
+        elif cells and blanks <= 1:
+            cells[-1] = (cells[-1][0], b)  # continuation of the cell
+            blanks = 0
+            new_row = False
+        else:
+            close()
+            blanks = 0
+            new_row = True
+    close()
+    return rows
+
+
+def split_line(doc: Document, a: int, b: int) -> list[Tok]:
+    """Cells of one line: markdown pipes, else tabs, else runs of spaces."""
+    line = doc.folded[a:b]
+    stripped = line.strip()
+    if stripped.startswith("|") and stripped.endswith("|") and len(stripped) > 1:
+        lead = a + line.index("|")
+        tail = a + line.rindex("|")
+        bounds = [lead] + [lead + 1 + m.start() for m in regex.finditer(r"\|", doc.folded[lead + 1 : tail])] + [tail]
+        return [_strip_tok(doc, x + 1, y) for x, y in zip(bounds, bounds[1:])]
+    splitter = _TAB_CELL if "\t" in line else _WHITE_CELL
+    toks, pos = [], a
+    for m in splitter.finditer(line):
+        toks.append(_strip_tok(doc, pos, a + m.start()))
+        pos = a + m.end()
+    toks.append(_strip_tok(doc, pos, b))
+    if splitter is _WHITE_CELL:
+        toks = [t for t in toks if t.end > t.start]
+    elif toks and toks[0].start == toks[0].end and not line.startswith("\t"):
+        toks = toks[1:]
+    return toks
+
+
+def _line_rows(doc: Document, lines: list[tuple[int, int]], skip: regex.Pattern[str]) -> list[Row]:
+    rows = []
+    for a, b in lines:
+        line = doc.folded[a:b]
+        if not line.strip() or skip.match(line):
+            continue
+        rows.append(Row(split_line(doc, a, b), a, b))
+    return rows
+
+
+def _gaps(doc: Document, lines: list[tuple[int, int]]) -> list[tuple[int, tuple[int, int]]]:
+    """Non-empty lines with the number of empty lines before each."""
+    out, empty = [], 0
+    for a, b in lines:
+        if doc.folded[a:b].strip():
+            out.append((empty, (a, b)))
+            empty = 0
+        else:
+            empty += 1
+    return out
+
+
+def _gap_sizes(gapped: list[tuple[int, tuple[int, int]]]) -> tuple[int, int] | None:
+    """Web text with a cell per line: (cell gap, row gap) in empty lines, when the region has
+    two distinct separations (cells two empty lines apart, rows four, say)."""
+    counts: dict[int, int] = {}
+    for gap, _ in gapped[1:]:
+        counts[gap] = counts.get(gap, 0) + 1
+    common = sorted(g for g, c in counts.items() if g > 0 and c >= 3)
+    if len(gapped) < 10 or len(common) < 2 or counts.get(0, 0) > len(gapped) // 3:
+        return None
+    return common[0], common[1]
+
+
+def _gap_rows(doc: Document, gapped: list[tuple[int, tuple[int, int]]], cell_gap: int, row_gap: int) -> list[Row]:
+    """Rows of cell-per-line text: a longer run of empty lines ends a row; the empty lines a
+    blank cell leaves (one per cell, plus its separator) become empty cells of the row before."""
+    rows: list[Row] = []
+    cells: list[tuple[int, int]] = []
+
+    def close() -> None:
+        if cells:
+            rows.append(Row([_strip_tok(doc, a, b) for a, b in cells], cells[0][0], cells[-1][1]))
+        cells.clear()
+
+    for gap, (a, b) in gapped:
+        if cells and gap == 0:
+            cells[-1] = (cells[-1][0], b)  # a cell continued on the next line (商业\n企业)
+            continue
+        blanks_in_row, row_break = gap, False
+        if gap >= row_gap and (gap - row_gap) % (cell_gap + 1) == 0:
+            blanks_in_row, row_break = gap - row_gap, True
+        empties = max(0, (blanks_in_row - cell_gap) // (cell_gap + 1)) if not row_break else blanks_in_row // (cell_gap + 1)
+        at = cells[-1][1] if cells else a
+        cells.extend([(at, at)] * empties)
+        if row_break:
+            close()
+        cells.append((a, b))
+    close()
+    return rows
+
+
+def rows_of(doc: Document, start: int, end: int, skip: regex.Pattern[str]) -> list[Row]:
+    """The region's rows of cells, whatever the layout (DOCX dump, cell per line, lines of cells);
+    ``skip`` matches lines that are no row (page footers, a markdown rule line)."""
+    lines = lines_of(doc, start, end)
+    if _is_docx_dump(doc, lines):
+        return _docx_rows(doc, lines)
+    gapped = _gaps(doc, lines)
+    sizes = _gap_sizes(gapped)
+    if sizes is not None:
+        return _gap_rows(doc, gapped, *sizes)
+    return _line_rows(doc, lines, skip)
