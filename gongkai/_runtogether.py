@@ -332,10 +332,13 @@ def _row_reason(table: str) -> str:
 def _verdict(blobs, layout: _Layout, options: dict[str, dict[Values, Offsets]], findings: list[Finding]) -> SplitResult:
     """Rows decided by every identity; the rest ambiguous, with the reason said."""
     search = _Search({r: list(o) for r, o in options.items()}, layout.equations)
-    if options:
+    if options and layout.equations:  # rows tied by identities: search them together
         search.run()
-    if search.capped:
-        findings.append(finding("split_capped", keys=(), digits="; ".join(options), limit=MAX_SOLUTIONS))
+    if not layout.equations:  # each row stands alone (table 2, table 4)
+        readings = {r: set(o) for r, o in options.items()}
+    elif search.capped:
+        findings.append(finding("split_capped", keys=(), digits="; ".join(blobs[r] for r in options),
+                                limit=MAX_SOLUTIONS))
         readings = {r: set(o) for r, o in options.items()}
     elif options and search.solutions == 0:
         findings.append(finding("identities_broken", keys=(), digits="; ".join(blobs[r] for r in options),
