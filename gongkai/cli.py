@@ -92,12 +92,18 @@ def explain_command(file: str) -> None:
         click.echo("no narrative facts")
 
 
+_CONTEXT = 60  # characters shown on each side of a span when its line is longer
+
+
 def _marked_line(text: str, span) -> str:
-    """The source line(s) around a span, the span in brackets (highlighted on a terminal)."""
-    start = text.rfind("\n", 0, span.start) + 1
+    """The source line(s) around a span, the span in brackets (highlighted on a terminal); a
+    long line (crawler text is often one line) is cut to some context on each side."""
+    start = max(text.rfind("\n", 0, span.start) + 1, span.start - _CONTEXT)
     end = text.find("\n", span.end)
-    end = len(text) if end < 0 else end
-    marked = text[start : span.start] + click.style(f"[{span.of(text)}]", fg="red", bold=True) + text[span.end : end]
+    end = min(len(text) if end < 0 else end, span.end + _CONTEXT)
+    before = ("…" if start > 0 and text[start - 1] != "\n" else "") + text[start : span.start]
+    after = text[span.end : end] + ("…" if end < len(text) and text[end] != "\n" else "")
+    marked = before + click.style(f"[{span.of(text)}]", fg="red", bold=True) + after
     return marked.replace("\n", " ").strip()
 
 

@@ -203,8 +203,8 @@ def _compare_multiset(gold_id, source, name, expected, actual, known) -> list[Co
     for item, n in want.items():
         for i in range(n):
             hit = json.loads(item) if got[item] > i else None
-            out.append(Comparison(gold_id, source, f"{name}.{item}", json.loads(item), hit,
-                                  known.get(f"{name}.{item}")))
+            field_name = f"{name}.{item}" + (f"#{i + 1}" if i else "")  # the 2nd, 3rd … of equal items
+            out.append(Comparison(gold_id, source, field_name, json.loads(item), hit, known.get(field_name)))
     for item, n in (got - want).items():
         for _ in range(n):
             out.append(Comparison(gold_id, source, f"{name}.unexpected", None, json.loads(item),

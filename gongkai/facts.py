@@ -30,13 +30,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import RuleError
 from .models import Fact, Number, Section, Span
 from .read import Document, OffsetText
-from .rules import read_toml
+from .rules import _compiles, read_toml
 
 # Sections of the 2019/2021 layout whose statistical table starts at its header cue.
 _TABLE_KINDS = ("proactive", "applications", "review")
 _SKIPPED_KINDS = ("statistics",)
 # Facts whose subject phrase is looked up (jieba) when the rule did not capture one.
-_SUBJECT_KEYS = ("narrative.other", "narrative.proactive.category")
+_OTHER = "narrative.other"
+_SUBJECT_KEYS = (_OTHER, "narrative.proactive.category")
 _BLOCK_REF = regex.compile(r"\{([a-z_]+)\}")
 # Whitespace runs are dropped unless they stand between two digits (see the module docstring).
 _WHITESPACE = r"(?<!\s)(?:(?<!\d)\s++|\s++(?!\d))"
@@ -68,6 +69,7 @@ class NarrativeRule(_Strict):
     value: Number | None = None
     unit: str = ""
     also: tuple[str, ...] = ()
+    fallback: bool = False  # the key's count only where no other rule of the key found another
     examples: tuple[tuple[str, Number], ...]
     counterexamples: tuple[str, ...]
 
@@ -80,24 +82,45 @@ class NarrativeRule(_Strict):
 
 
 class Relabel(_Strict):
-    """A [[relabel]] entry: a 其中 child of a ``parent`` fact takes its key from the parent."""
+    """A [[relabel]] entry: a 其中 child of a ``parent`` fact, or a fact in the sentence after a
+    ``lead`` phrase (主要类别有：), takes ``to_key`` in place of ``from_key``."""
 
     id: str
-    parent: str
+    parent: str | None = None
+    lead: str | None = None
     from_key: str
     to_key: str
     skip_units: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _one_trigger(self) -> Relabel:
+        if (self.parent is None) == (self.lead is None):
+            raise ValueError("needs exactly one of parent or lead")
+        if self.lead is not None:
+            _compiles(self.lead)
+        return self
+
+
+class Parts(_Strict):
+    """A [[parts]] entry: counts of ``key`` that add up exactly to an earlier count of ``key``
+    are its parts (by unit, by level), not the total: they take ``to_key``."""
+
+    id: str
+    key: str
+    to_key: str
 
 
 class NarrativeFile(_Strict):
     rules: tuple[NarrativeRule, ...]
     relabel: tuple[Relabel, ...] = ()
+    parts: tuple[Parts, ...] = ()
     labels: dict[str, str]
 
     @model_validator(mode="after")
     def _every_key_labelled(self) -> NarrativeFile:
         keys = {k for rule in self.rules for k in (rule.key, *rule.also)}
         keys |= {r.to_key for r in self.relabel if not r.to_key.endswith(".")}
+        keys |= {p.to_key for p in self.parts}
         missing = sorted(keys - set(self.labels))
         if missing:
             raise ValueError(f"keys without a [labels] entry: {', '.join(missing)}")
@@ -127,6 +150,7 @@ class Catalogue:
 
     rules: tuple[CompiledRule, ...]
     relabel: tuple[Relabel, ...]
+    parts: tuple[Parts, ...]
     labels: dict[str, str]
     blocks: dict[str, str]
     join: regex.Pattern[str]
@@ -213,6 +237,7 @@ def compile_rules(lexicon: Lexicon, narrative: NarrativeFile, file: str = "rules
     return Catalogue(
         rules=tuple(compiled),
         relabel=narrative.relabel,
+        parts=narrative.parts,
         labels=narrative.labels,
         blocks=blocks,
         join=_compile(f"(?:{expand(blocks['page_footer'], blocks, where=lex)})|{_WHITESPACE}", lex),
@@ -415,11 +440,29 @@ def _punct_run(text: str, pos: int) -> int:
     return m.end() if m else 0
 
 
-def _relabel(fact: Fact, parent: Fact | None) -> Fact:
-    if parent is None:
-        return fact
-    for r in catalogue().relabel:
-        if parent.key == r.parent and fact.key.startswith(r.from_key) and fact.unit not in r.skip_units:
+def _lead_scopes(text: str) -> list[tuple[Relabel, int, int]]:
+    """(rule, start, end) for each ``lead`` phrase: from its end to the end of the sentence."""
+    cat = catalogue()
+    out = []
+    for r in cat.relabel:
+        if r.lead is not None:
+            for m in _lead_pattern(r.lead).finditer(text):
+                end = cat.sentence_end.search(text, m.end())
+                out.append((r, m.end(), end.start() if end else len(text)))
+    return out
+
+
+@cache
+def _lead_pattern(pattern: str) -> regex.Pattern[str]:
+    return regex.compile(pattern)
+
+
+def _relabel(fact: Fact, parent: Fact | None, at: int, scopes: list[tuple[Relabel, int, int]]) -> Fact:
+    """The key a 其中 child or a listed kind takes (``at``: its offset in the region's text)."""
+    triggered = [r for r in catalogue().relabel if parent is not None and parent.key == r.parent]
+    triggered += [r for r, start, end in scopes if start <= at < end]
+    for r in triggered:
+        if fact.key.startswith(r.from_key) and fact.unit not in r.skip_units:
             return fact.model_copy(update={"key": r.to_key + fact.key[len(r.from_key):], "rule_id": r.id})
     return fact
 
@@ -465,7 +508,38 @@ def facts(doc: Document, sections: tuple[Section, ...]) -> tuple[Fact, ...]:
     out: list[Fact] = []
     for region in narrative_regions(doc, sections):
         _region_facts(doc, region, year, out)
-    return tuple(out)
+    return tuple(_without_fallbacks(_with_parts(out)))
+
+
+# --- totals among several counts of one key -----------------------------------------------------
+
+_PARTS_WINDOW = 400  # characters after a total within which its parts are stated
+
+
+def _with_parts(out: list[Fact]) -> list[Fact]:
+    """Counts that add up exactly to an earlier count of the same key, nearby, are its parts
+    (区直各单位303条 + 各乡镇122条 of 主动公开政府信息425条): they take the part key."""
+    out = list(out)
+    for rule in catalogue().parts:
+        same = [i for i, f in enumerate(out) if f.key == rule.key]
+        for n, i in enumerate(same):
+            later = [j for j in same[n + 1 :] if out[j].span.start - out[i].span.end <= _PARTS_WINDOW]
+            for end in range(len(later), 1, -1):  # the longest run of following counts that sums to it
+                if sum(out[j].value for j in later[:end]) == out[i].value:
+                    for j in later[:end]:
+                        out[j] = out[j].model_copy(update={"key": rule.to_key, "rule_id": rule.id})
+                    break
+    return out
+
+
+def _without_fallbacks(out: list[Fact]) -> list[Fact]:
+    """A fallback rule's count that differs from what a stronger rule of its key found is some
+    other count (one office's share, say): it takes narrative.other."""
+    fallback = {c.rule.id for c in catalogue().rules if c.rule.fallback}
+    strong = {(f.key, f.value) for f in out if f.rule_id not in fallback}
+    strong_keys = {key for key, _ in strong}
+    return [f.model_copy(update={"key": _OTHER}) if f.rule_id in fallback and f.key in strong_keys
+            and (f.key, f.value) not in strong else f for f in out]
 
 
 def find(text: str, year: int | None = None, rules: tuple[CompiledRule, ...] | None = None) -> tuple[Fact, ...]:
@@ -481,6 +555,7 @@ def _region_facts(doc: Document, region: Region, year: int | None, out: list[Fac
     """Append the facts of one region to ``out`` (parents are indices into ``out``)."""
     cands = candidates(region.joined.text, year, rules)
     links = _link_parents(region, cands)
+    scopes = _lead_scopes(region.joined.text)
     index: dict[int, int] = {}  # candidate position → index of its fact in ``out``
     for i, c in enumerate(cands):
         span = region.span(c.start, c.end)
@@ -490,7 +565,7 @@ def _region_facts(doc: Document, region: Region, year: int | None, out: list[Fac
             surface=doc.text[span.start : span.end], rule_id=c.rule.id, section=region.kind,
             subject=c.subject, parent=parent, percent=c.percent,
         )
-        fact = _relabel(fact, out[parent] if parent is not None else None)
+        fact = _relabel(fact, out[parent] if parent is not None else None, c.start, scopes)
         if fact.key in _SUBJECT_KEYS and not fact.subject:
             fact = fact.model_copy(update={"subject": _subject(region.joined.text, c.start, c.end)})
         index[i] = len(out)

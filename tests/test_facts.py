@@ -225,3 +225,40 @@ def test_explain_shows_rule_and_highlighted_line():
     assert lines[0].startswith("#0 narrative.proactive.total = 63") and "[narrative.proactive.total]" in lines[0]
     assert "服务中心[主动公开政府信息63条]。其中" in lines[1]
     assert "[narrative.proactive.category.percent]" in result.output and "46.0%" in result.output
+
+
+# --- several counts of one key (平潭 2011/2014, 河北 2022/2023 sentences) ------------------------
+
+
+def _facts_of(narrative: str) -> list[tuple[str, float]]:
+    text = "某区2011年政府信息公开工作年度报告\n一、概述\n" + narrative + "\n"
+    return [(f.key, f.value) for f in gongkai.parse_text(text).facts]
+
+
+def test_counts_adding_up_to_a_total_are_its_parts():
+    got = _facts_of("2011年制作、获取政府信息总数1873条，其中主动公开政府信息425条，作为依申请公开信息数46条。"
+                    "主动公开的政府信息，区直、县直各单位主动公开政府信息303条，占71.3%。各乡镇主动公开政府信息122条，占28.7%。")
+    assert [v for k, v in got if k == "narrative.proactive.total"] == [425]
+    assert ("narrative.other", 303) in got and ("narrative.other", 122) in got
+    assert not any(k.startswith("narrative.applications") for k, _ in got)  # 作为依申请公开信息 is no application
+
+
+def test_a_fallback_rule_yields_to_a_fuller_statement():
+    got = _facts_of("2011年主动公开政府信息425条。在互联网上，2011年区管委会、县政府公开办主动公开信息数为62条。")
+    assert [v for k, v in got if k == "narrative.proactive.total"] == [425]
+    assert ("narrative.other", 62) in got
+    assert _facts_of("主动公开信息22条，包括机关职能。") == [("narrative.proactive.total", 22)]
+
+
+def test_kinds_listed_after_a_lead_or_under_a_website_count_are_categories():
+    got = _facts_of("2011年，我区各工作部门主动公开政府信息的主要类别有：机构职能类信息594条，政策、规范性文件类信息281条。")
+    assert [(k, v) for k, v in got if k == "narrative.proactive.category"] == [
+        ("narrative.proactive.category", 594), ("narrative.proactive.category", 281)]
+    got = _facts_of("全年通过门户网站主动公开政务信息664件。其中，文件类47件，公示公告85个，其他事项520个。")
+    assert got[0] == ("narrative.proactive.channel.website", 664)
+    assert [v for k, v in got if k == "narrative.proactive.category"] == [47, 85, 520]
+
+
+def test_weibo_and_wechat_together_are_new_media():
+    got = _facts_of("“河北工信”政务微博、微信公众号全年发布信息2772篇。")
+    assert got == [("narrative.proactive.channel.new_media", 2772)]
