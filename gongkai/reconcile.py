@@ -83,8 +83,19 @@ class ReconcileRules(_Rules):
     legacy_partitions: tuple[_Partition, ...]
     legacy_subsets: tuple[_Subset, ...]
     narrative_pairs: tuple[_NarrativePair, ...]
+    problem_words: str
+    measure_words: str
+    empty_body: str
+    carry_forward_words: str
+    general_topics: dict[str, str]
 
-    _check = field_validator("yuan_in_cell", "unit_in_cell", "title_year", "percent", "label_note")(_compiles)
+    _check = field_validator("yuan_in_cell", "unit_in_cell", "title_year", "percent", "label_note", "problem_words",
+                             "measure_words", "empty_body", "carry_forward_words")(_compiles)
+
+    @field_validator("general_topics")
+    @classmethod
+    def _topic_patterns(cls, value: dict[str, str]) -> dict[str, str]:
+        return {name: _compiles(p) for name, p in value.items()}
 
     @field_validator("next_year")
     @classmethod
@@ -495,7 +506,7 @@ def _table_sum(view: _View, keys: Sequence[str]) -> Number | None:
 
 
 def narrative_counts(view: _View) -> Iterator[Outcome]:
-    """N1–N4, N7 and the pre-2019 table: a narrative count equals the table cell(s) for the same thing.
+    """N1–N5, N7, N8 and the pre-2019 table: a narrative count equals the table cell(s) for the same thing.
 
     Approximate counts (余/多/约) are not compared, nor narratives that state several different
     counts under one key (sub-units, histories) or the table's count among others. A 0 from 未收到申请 against a non-zero table is
@@ -614,6 +625,25 @@ def _to_yuan(fact: Fact) -> Number | None:
     return None if scale is None else round(fact.value * scale, 2)
 
 
+def narrative_completion_rate(view: _View) -> Iterator[Outcome]:
+    """N11: 办结率100% means nothing is left: 结转下年度 0 (pre-2019: 办结/答复 = 收到)."""
+    for fact in view.facts("narrative.applications.completion_rate"):
+        if fact.approximate or fact.value != 100:
+            continue
+        if _template(view) == "pre2019":
+            left, right = "legacy.applications.answered", "legacy.applications.received"
+            if view.value(left) is not None and view.value(right) is not None and view.value(left) != view.value(right):
+                yield finding("completion_rate_mismatch", keys=[fact.key, left, right],
+                              spans=[fact.span, *view.spans([left, right])], surface=fact.surface,
+                              arithmetic=f"{_cell_label(view, left)}{_fmt(view.value(left))} ≠ "
+                                         f"{_cell_label(view, right)}{_fmt(view.value(right))}")
+            continue
+        key = "applications.carried_forward.total"
+        if view.value(key):
+            yield finding("completion_rate_mismatch", keys=[fact.key, key], spans=[fact.span, *view.spans([key])],
+                          surface=fact.surface, arithmetic=f"{_label_with_column(view, key)}{_fmt(view.value(key))} ≠ 0")
+
+
 def narrative_proposals(view: _View) -> Iterator[Outcome]:
     """N13: 人大代表建议 X + 政协提案 Y = the total N stated in the same sentence."""
     text = view.report.text
@@ -642,6 +672,73 @@ def _sentence(text: str, span: Span) -> Span:
     return Span(start=start, end=min(stops) if stops else len(text))
 
 
+# --- structure and coverage (FMT4, FMT7, N14, R3.6) ------------------------------------------
+
+
+def blank_cells(view: _View) -> Iterator[Outcome]:
+    """FMT4: cells of tables 3 and 4 printed blank, "/" or "—" (not 0): one finding with the count."""
+    blank = [c for c in view.cells.values() if c.value is None and c.key and c.key.startswith(
+        ("applications.", "review.", "litigation.")) and not any(ch.isdigit() for ch in c.raw)]
+    if blank:
+        empty = reconcile_rules().labels["blank"]
+        marks = "、".join(dict.fromkeys(c.raw.strip() or empty for c in blank))
+        yield finding("cell_blank", keys=[c.key for c in blank], spans=[c.span for c in blank if c.span],
+                      count=len(blank), marks=marks)
+
+
+def _section_body(view: _View, kind: str) -> str | None:
+    section = next((s for s in view.report.sections if s.kind == kind), None)
+    if section is None:
+        return None
+    return fold(view.report.text[section.heading.end : section.span.end])
+
+
+def problems_section(view: _View) -> Iterator[Outcome]:
+    """FMT7 (2019, 2021): section 五 names problems and the measures taken, and is not just 无."""
+    body = _section_body(view, "problems")
+    if body is None or _template(view) not in ("2019", "2021"):
+        return
+    rules = reconcile_rules()
+    if _pattern(rules.empty_body).match(body):
+        yield finding("problems_section_thin", reason="empty")
+        return
+    missing = [name for name, words in (("problems", rules.problem_words), ("measures", rules.measure_words))
+               if not _pattern(words).search(body)]
+    if missing:
+        yield finding("problems_section_thin", reason="/".join(missing))
+
+
+def general_coverage(view: _View) -> Iterator[Outcome]:
+    """N14 (2021): section 一 总体情况 covers 主动公开, 依申请公开, 政府信息管理, 平台建设, 监督保障."""
+    body = _section_body(view, "general")
+    if body is None or _template(view) != "2021":
+        return
+    missing = [name for name, words in reconcile_rules().general_topics.items() if not _pattern(words).search(body)]
+    if missing:
+        yield finding("general_coverage", topics="、".join(missing))
+
+
+def carry_forward_explained(view: _View) -> Iterator[Outcome]:
+    """R3.6 (info): applications carried into next year are usually explained (顺延/延期答复)."""
+    key = "applications.carried_forward.total"
+    if not view.value(key):
+        return
+    if not _pattern(reconcile_rules().carry_forward_words).search(fold(_narrative_text(view))):
+        yield finding("carry_forward_unexplained", keys=[key], spans=view.spans([key]), count=_fmt(view.value(key)))
+
+
+def _narrative_text(view: _View) -> str:
+    """The report text outside its standard tables."""
+    text = view.report.text
+    tables = sorted((t.span.start, t.span.end) for t in view.report.tables if t.span is not None)
+    out, pos = [], 0
+    for start, end in tables:
+        out.append(text[pos:start])
+        pos = max(pos, end)
+    out.append(text[pos:])
+    return "".join(out)
+
+
 CHECKS: tuple[Check, ...] = (
     template_matches_year,
     title_year_matches_period,
@@ -665,7 +762,12 @@ CHECKS: tuple[Check, ...] = (
     narrative_percentages,
     narrative_breakdown,
     narrative_fees,
+    narrative_completion_rate,
     narrative_proposals,
+    blank_cells,
+    problems_section,
+    general_coverage,
+    carry_forward_explained,
 )
 
 

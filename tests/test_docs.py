@@ -83,3 +83,17 @@ def test_readme_example_values():
     assert r.findings[0].message == "行政复议：维持10+纠正1+其他0+尚未审结0=11 ≠ 总计0"
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "('洪泽区人民政府', 2023, '2021')" in readme and r.findings[0].message in readme
+
+
+def test_readme_accuracy_table_is_current():
+    """The accuracy README.md quotes is what `gongkai eval corpus/` measures now."""
+    from conftest import SHARED
+    from gongkai.corpus import evaluate
+
+    if not SHARED.exists():
+        import pytest
+
+        pytest.skip("../shared is absent: the README figures cover it")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for group, (ok, n) in evaluate(ROOT / "corpus").accuracy().items():
+        assert re.search(rf"\| {group}\s*\| {ok} / {n}\s*\|", readme), f"README quotes a stale figure for {group}"

@@ -26,8 +26,11 @@ ROWS_2021 = (
 )
 
 
+CARRY_NOTE = "另有1件顺延至下年度答复。"  # _table3 carries one application forward (R3.6)
+
+
 def _report(tables: dict[str, dict[str, object]], facts: list[tuple[str, float, str]] = (), *, year=2023,
-            template="2021", title=None, period=None, text_extra="", rows: dict[str, str] | None = None) -> Report:
+            template="2021", title=None, period=None, text_extra=CARRY_NOTE, rows: dict[str, str] | None = None) -> Report:
     """A Report whose text is every cell's raw surface then every fact's surface, spans filled in."""
     text = text_extra
     built = []
@@ -112,7 +115,9 @@ def test_table4_consistent_gives_nothing():
 
 def test_blank_table4_is_one_not_assessable_per_check():
     findings = reconcile(_report({"review": _table4([None] * 15)}))
-    assert sorted(f.code for f in findings) == ["not_assessable"] * 3
+    assert sorted(f.code for f in findings) == ["cell_blank"] + ["not_assessable"] * 3
+    blank = next(f for f in findings if f.code == "cell_blank")
+    assert blank.severity == "warning" and len(blank.keys) == 15 and "15" in blank.message
     review = next(f for f in findings if "table4_review_total" in f.message)
     assert review.severity == "info" and len(review.keys) == 5
 
@@ -163,7 +168,7 @@ def test_table3_2019_uses_other_total():
 
 def test_table3_blank_cell_is_not_assessable_not_zero():
     r = _report({"applications": _table3(**{"new.total": None})})
-    findings = reconcile(r)
+    findings = [f for f in reconcile(r) if f.code != "cell_blank"]
     assert [f.code for f in findings] == ["not_assessable", "not_assessable"]
     assert all(f.keys == ("applications.new.total",) for f in findings)
 
@@ -470,3 +475,48 @@ def test_check_command_marks_spans_and_sets_exit_status(tmp_path):
     assert payload["findings"][0]["surfaces"] == ["展望2024年"]
     missing = CliRunner().invoke(main, ["check", str(tmp_path / "absent.txt")])
     assert missing.exit_code == 2 and missing.output.strip().count("\n") == 0
+
+
+# --- N5, N8, N11, R3.6, FMT7, N14 -------------------------------------------------------------
+
+
+def test_outcomes_in_words_against_table3():
+    """N5: 予以公开2件 matches; 不予公开1件 against a table with no denial is a mismatch."""
+    facts = [("narrative.applications.granted", 2, "予以公开2件"), ("narrative.applications.denied", 1, "不予公开1件")]
+    found = [f for f in reconcile(_report({"applications": _table3()}, facts)) if f.code == "narrative_table_mismatch"]
+    assert len(found) == 1 and found[0].message.startswith("N5：正文“不予公开1件”为1，表中")
+
+
+def test_completion_rate_100_with_applications_carried_forward():
+    facts = [("narrative.applications.completion_rate", 100, "办结率100%")]
+    f = _only(_report({"applications": _table3()}, facts), "completion_rate_mismatch")
+    assert f.message == "正文“办结率100%”，但结转下年度总计1 ≠ 0"
+    assert _codes(_report({"applications": _table3(**{"carried_forward.natural": 0, "carried_forward.total": 0,
+                                                      "new.natural": 2, "new.total": 2})}, facts)) == []
+
+
+def test_carry_forward_needs_a_word_of_explanation():
+    f = _only(_report({"applications": _table3()}, text_extra=""), "carry_forward_unexplained")
+    assert f.severity == "info" and f.message == "结转下年度1件，正文未说明原因"
+
+
+SECTIONS = ("某局2023年政府信息公开工作年度报告\n一、总体情况\n{general}\n二、主动公开政府信息情况\n略。\n"
+            "三、收到和处理政府信息公开申请情况\n略。\n四、政府信息公开行政复议、行政诉讼情况\n略。\n"
+            "五、存在的主要问题及改进情况\n{problems}\n六、其他需要报告的事项\n无。\n")
+GENERAL = "（一）主动公开情况。略。（二）依申请公开情况。略。（三）政府信息管理情况。略。（四）平台建设情况。略。（五）监督保障情况。略。"
+
+
+def _structure_codes(general: str, problems: str) -> list[str]:
+    text = SECTIONS.format(general=general, problems=problems).replace("略。", "略。\n")
+    header = "第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"  # a 2021 table 2
+    report = gongkai.parse_text(text.replace("主动公开政府信息情况\n", "主动公开政府信息情况\n" + header))
+    assert report.meta.template == "2021"
+    return sorted(f.code for f in report.findings if f.code in ("problems_section_thin", "general_coverage"))
+
+
+def test_problems_section_and_general_coverage():
+    good = "一是依申请公开答复规范性有待提高。下一步将加强培训。"
+    assert _structure_codes(GENERAL, good) == []
+    assert _structure_codes(GENERAL, "无。") == ["problems_section_thin"]
+    assert _structure_codes(GENERAL, "我们将继续做好工作。") == ["problems_section_thin"]
+    assert _structure_codes("2023年，我局认真做好政务公开工作。", good) == ["general_coverage"]
