@@ -508,12 +508,17 @@ def _completeness(kind: str, table: TableRules, reading: _Reading, span: Span) -
     number = table.number
     if tail:
         last = next((r.label for r in table.rows if r.key == order[last_found]), "") if last_found >= 0 else ""
-        out.append(finding("table_truncated", keys=tuple(f"{kind}.{r.key}" for r in tail), spans=(span,),
+        out.append(finding("table_truncated", keys=_cell_keys(kind, table, tail), spans=(span,),
                            table=number, last=last, count=len(tail), rows="、".join(r.label for r in tail)))
     if inner:
-        out.append(finding("table_rows_missing", keys=tuple(f"{kind}.{r.key}" for r in inner), spans=(span,),
+        out.append(finding("table_rows_missing", keys=_cell_keys(kind, table, inner), spans=(span,),
                            table=number, count=len(inner), rows="、".join(r.label for r in inner)))
     return out
+
+
+def _cell_keys(kind: str, table: TableRules, rows: list[RowRule]) -> tuple[str, ...]:
+    """Every canonical key of the rows (applications.closed → applications.closed.natural, …)."""
+    return tuple(_full_key(kind, r.key, c) for r in rows for c, _ in _columns(table, r.key))
 
 
 def _drop_group_rows(table: TableRules, reading: _Reading) -> None:
