@@ -244,11 +244,10 @@ class _Reading:
     blobs: dict[str, tuple[Tok, str]] = field(default_factory=dict)  # row key → blob, label
     unmapped: list[Cell] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    order: list[str] = field(default_factory=list)
     region: tuple[int, int] | None = None
 
 
-def _fit(doc: Document, values: list[Tok], n: int) -> list[Tok]:
+def _fit(values: list[Tok], n: int) -> list[Tok]:
     """Drop empty cells a grid adds around a row's n cells (colspans first, then padding)."""
     values = list(values)
     while len(values) > n and values[0].end == values[0].start:
@@ -291,15 +290,13 @@ def _read_row(doc: Document, kind: str, table: TableRules, key: str, label: str,
         return  # the first printing of a row wins (a label broken over two lines matches twice)
     columns = _columns(table, key)
     n = len(columns)
-    fitted = _fit(doc, values, n)
+    fitted = _fit(values, n)
     if len(fitted) == n:
         reading.cells[key] = [_cell(doc, t, _full_key(kind, key, c), label, printed, reading)
                               for t, (c, printed) in zip(fitted, columns)]
-        reading.order.append(key)
     elif _is_blob(doc, fitted, n):
         joined = Tok(fitted[0].start, fitted[-1].end)
         reading.blobs[key] = (joined, label)
-        reading.order.append(key)
     elif any(t.end > t.start for t in fitted):
         reading.findings.append(finding(
             "table_row_unread", keys=tuple(_full_key(kind, key, c) for c, _ in columns),
@@ -393,7 +390,7 @@ def _review_values(doc: Document, rows: list[Row], n: int) -> list[Tok] | None:
     pending: list[Tok] = []
     for row in rows:
         last = _label_cells(doc, row)
-        values = _fit(doc, row.cells[last + 1 :], n)
+        values = _fit(row.cells[last + 1 :], n)
         filled = [t for t in values if t.end > t.start]
         if last >= 0:
             if len(values) == n and filled:
@@ -403,8 +400,8 @@ def _review_values(doc: Document, rows: list[Row], n: int) -> list[Tok] | None:
         if not filled:
             continue
         pending.extend(values)
-        if len(_fit(doc, pending, n)) == n:
-            return _fit(doc, pending, n)
+        if len(_fit(pending, n)) == n:
+            return _fit(pending, n)
     return None
 
 
@@ -432,12 +429,10 @@ def _read_review(doc: Document, table: TableRules, region: tuple[int, int], read
             values = toks if len(toks) == n else None
             if values is None and _is_blob(doc, toks, n):
                 reading.blobs["row"] = (blob, "")
-                reading.order.append("row")
                 return
     if values is None:
         return
     reading.cells["row"] = [_cell(doc, t, key, "", printed, reading) for t, (key, printed) in zip(values, columns)]
-    reading.order.append("row")
 
 
 # --- run-together rows ----------------------------------------------------------------------
