@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ def _row(path: str) -> dict[str, Any]:
     except GongkaiError as exc:
         return {"path": path, "error": f"{type(exc).__name__}: {exc}"}
     row: dict[str, Any] = {"path": path, "error": None}
-    row.update({f"meta.{k}": (str(v) if v is not None and k.startswith("period") else v)
+    row.update({f"meta.{k}": (v.isoformat() if isinstance(v, date) else v)
                 for k, v in report.meta.model_dump().items()})
     row["sections"] = ",".join(s.kind for s in report.sections)
     row["findings"] = ",".join(f.code for f in report.findings)
@@ -157,7 +158,7 @@ class Evaluation:
 
 def _actual(report: Report) -> dict[str, Any]:
     return {
-        "meta": {k: (str(v) if v is not None and k.startswith("period") else v)
+        "meta": {k: (v.isoformat() if isinstance(v, date) else v)
                  for k, v in report.meta.model_dump().items()},
         "sections": [[s.kind, s.title] for s in report.sections],
         "values": report.values(),

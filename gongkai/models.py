@@ -114,6 +114,7 @@ class Meta(_Value):
     template: Template | None = Field(default=None, description="年报格式: 2021 / 2019 / pre2019")
     period_start: date | None = Field(default=None, description="统计期限 起")
     period_end: date | None = Field(default=None, description="统计期限 止")
+    published: date | None = Field(default=None, description="发布日期: a web page's 发布时间, else the date the report is signed with")
     title: str | None = Field(default=None, description="标题, lines joined")
     phone: str | None = Field(default=None, description="联系电话")
     address: str | None = Field(default=None, description="地址")

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
 from functools import cached_property
 from importlib import import_module
 from pathlib import Path
@@ -32,6 +33,7 @@ _FOLD |= {cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)}  # ａ-ｚ
 _FOLD |= {ord(a): ord(b) for a, b in zip("．／－＋％＜＞＝", "./-+%<>=")}
 _FOLD |= dict.fromkeys(map(ord, "\u3000\u00a0\u200b\ufeff\u2002\u2003\u2009"), ord(" "))
 _FOLD |= dict.fromkeys(map(ord, "\u201c\u201d\u201e"), ord('"')) | dict.fromkeys(map(ord, "\u2018\u2019"), ord("'"))
+_FOLD |= dict.fromkeys((0x25CB, 0x25EF), 0x3007)  # ○ and ◯, typed for the zero 〇 in dates (二○二四年)
 # DOCX text dumps carry these markers; they are no part of the report.
 _MARKER = regex.compile(r"\[(?:bookmark|image):[^\]\n]{0,200}\]")
 
@@ -94,6 +96,7 @@ class Document:
     source: str | None = None
     format: str = "txt"
     page_starts: tuple[int, ...] = field(default=())  # offset where each PDF page begins
+    published: date | None = None  # the publication date a reader found outside the text (HTML PubDate)
 
     @cached_property
     def folded(self) -> str:

@@ -13,6 +13,7 @@ link lists and side columns fall away. Tables become grids with rowspan/colspan 
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import regex
@@ -57,7 +58,7 @@ def read(data: bytes, source: str) -> Document:
     text = compose(blocks)
     if not text.strip():
         raise CorruptFileError(f"{source}: the HTML page has no text (a script-only page? save the report text)")
-    return Document(text=text, source=source, format="html")
+    return Document(text=text, source=source, format="html", published=_page_date(tree))
 
 
 def decode_html(data: bytes, source: str | None = None) -> str:
@@ -238,6 +239,22 @@ def _page_title(tree: Any) -> str | None:
         return meta.attributes["content"].strip()
     h1 = tree.css_first("h1")
     return h1.text().strip() if h1 is not None and h1.text().strip() else None
+
+
+_PUB_DATE = regex.compile(r"(?P<y>(?:19|20)\d{2})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})")
+
+
+def _page_date(tree: Any) -> date | None:
+    """The publication date government CMSs put in <meta name="PubDate" content="2016-01-12 16:08">."""
+    for node in tree.css("meta[name]"):
+        if (node.attributes.get("name") or "").lower() in ("pubdate", "publishdate", "firstpublishedtime"):
+            m = _PUB_DATE.search(node.attributes.get("content") or "")
+            if m:
+                try:
+                    return date(int(m["y"]), int(m["m"]), int(m["d"]))
+                except ValueError:
+                    return None
+    return None
 
 
 def _squeeze(text: str) -> str:

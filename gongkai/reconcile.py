@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from fnmatch import fnmatch
 from functools import cache
 
@@ -83,13 +84,17 @@ class ReconcileRules(_Rules):
     legacy_partitions: tuple[_Partition, ...]
     legacy_subsets: tuple[_Subset, ...]
     narrative_pairs: tuple[_NarrativePair, ...]
+    government: str
+    deadline_government: tuple[int, int]
+    deadline_department: tuple[int, int]
+    deadline_pre2019: tuple[int, int]
     problem_words: str
     measure_words: str
     empty_body: str
     carry_forward_words: str
     general_topics: dict[str, str]
 
-    _check = field_validator("yuan_in_cell", "unit_in_cell", "title_year", "percent", "label_note", "problem_words",
+    _check = field_validator("yuan_in_cell", "unit_in_cell", "title_year", "percent", "label_note", "government", "problem_words",
                              "measure_words", "empty_body", "carry_forward_words")(_compiles)
 
     @field_validator("general_topics")
@@ -237,6 +242,25 @@ def title_year_matches_period(view: _View) -> Iterator[Outcome]:
     found = _pattern(reconcile_rules().title_year).search(fold(m.title))
     if found and int(found.group("year")) != m.period_start.year:
         yield finding("year_mismatch", title_year=found.group("year"), period_year=m.period_start.year)
+
+
+def published_in_time(view: _View) -> Iterator[Outcome]:
+    """FMT6: published by 3月31日 of the next year (governments; every agency before 2019), by
+    1月31日 (departments, 2019 条例). The date is the page's, else the report's signing date."""
+    m = view.report.meta
+    if m.published is None or m.year is None:
+        return
+    rules = reconcile_rules()
+    if m.template == "pre2019" or m.year < 2019:
+        month, day = rules.deadline_pre2019
+    elif m.agency and _pattern(rules.government).search(m.agency):
+        month, day = rules.deadline_government
+    else:
+        month, day = rules.deadline_department
+    deadline = date(m.year + 1, month, day)
+    if m.published > deadline:
+        yield finding("published_late", published=m.published.isoformat(), deadline=deadline.isoformat(),
+                      days=(m.published - deadline).days)
 
 
 def period_is_calendar_year(view: _View) -> Iterator[Outcome]:
@@ -743,6 +767,7 @@ CHECKS: tuple[Check, ...] = (
     template_matches_year,
     title_year_matches_period,
     period_is_calendar_year,
+    published_in_time,
     next_year_phrase,
     table3_balance,
     table3_result_sum,

@@ -256,6 +256,8 @@ def _meta_patterns() -> dict[str, regex.Pattern[str]]:
         "bare_level": regex.compile(r.bare_level),
         "name_stop": regex.compile(r.name_stop),
         "period": regex.compile(r.period),
+        "published_header": regex.compile(r.published_header),
+        "signed": regex.compile(r.signed, regex.M),
         "phone": regex.compile(r.phone),
         "address": regex.compile(r.address),
         "website": regex.compile(r.website),
@@ -329,6 +331,37 @@ def _period(doc: Document) -> tuple[date | None, date | None]:
         return None, None
 
 
+_HEADER_CHARS = 1500  # a web page's 发布时间 stands above the report
+_LATEST = 3  # a report is published within a few years after its year, never before it ends
+
+
+def _published(doc: Document, year: int | None) -> date | None:
+    """The page's publication date (HTML meta, or a 发布时间 header line in web text), else the
+    last signing date after the report year."""
+    if doc.published is not None:
+        return doc.published
+    p = _meta_patterns()
+    header = p["published_header"].search(doc.folded, 0, _HEADER_CHARS)
+    found = [header] if header else list(p["signed"].finditer(doc.folded))
+    for m in reversed(found):
+        try:
+            day = date(_numeral(m.group("y")), _numeral(m.group("m")), _numeral(m.group("d")))
+        except ValueError:
+            continue
+        if year is None or year < day.year <= year + _LATEST:
+            return day
+    return None
+
+
+def _numeral(text: str) -> int:
+    """2024 / 二〇二四 (digit by digit) / 二十 → an int (cn2an, imported only for a Chinese date)."""
+    if text.isdigit():
+        return int(text)
+    import cn2an
+
+    return int(cn2an.cn2an(text, "normal"))
+
+
 def _first(doc: Document, name: str) -> str | None:
     m = _meta_patterns()[name].search(doc.folded)
     if not m:
@@ -372,7 +405,7 @@ def meta(doc: Document, template: str | None) -> tuple[Meta, list[Finding]]:
     return (
         Meta(
             agency=agency, year=year, template=template, period_start=start, period_end=end,  # type: ignore[arg-type]
-            title=title, phone=_first(doc, "phone"), address=_first(doc, "address"),
+            published=_published(doc, year), title=title, phone=_first(doc, "phone"), address=_first(doc, "address"),
             website=_website(doc),
         ),
         findings,

@@ -520,3 +520,17 @@ def test_problems_section_and_general_coverage():
     assert _structure_codes(GENERAL, "无。") == ["problems_section_thin"]
     assert _structure_codes(GENERAL, "我们将继续做好工作。") == ["problems_section_thin"]
     assert _structure_codes("2023年，我局认真做好政务公开工作。", good) == ["general_coverage"]
+
+
+def test_published_late_by_kind_of_agency():
+    from datetime import date
+
+    def late(agency, published, year=2023, template="2021"):
+        r = _report({}, year=year, template=template)
+        r = r.model_copy(update={"meta": r.meta.model_copy(update={"agency": agency, "published": published})})
+        return [f.message for f in reconcile(r) if f.code == "published_late"]
+
+    assert late("某市教育局", date(2024, 2, 1)) == ["发布日期2024-02-01晚于2024-01-31（逾期1天）"]
+    assert late("某市人民政府", date(2024, 2, 1)) == []
+    assert late("某市人民政府", date(2024, 4, 1)) == ["发布日期2024-04-01晚于2024-03-31（逾期1天）"]
+    assert late("某县教育局", date(2012, 3, 30), year=2011, template="pre2019") == []

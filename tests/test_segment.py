@@ -85,3 +85,14 @@ def test_no_exception_on_any_shared_file(path):
     except gongkai.GongkaiError:
         return  # a clear, typed refusal is allowed; a stray traceback is not
     assert r.meta is not None
+
+
+@pytest.mark.parametrize("closing,expected", [
+    ("\n某局\n2024年1月20日\n", "2024-01-20"),
+    ("\n某局\n二○二四年一月二十日\n", "2024-01-20"),
+    ("（共五部分）。 二〇二四年三月十日 附表", "2024-03-10"),
+    ("\n统计期限自\n2023年1月1日\n至2023年12月31日。\n", None),  # a date of the report year is no signing date
+])
+def test_publication_date_from_the_signing_line(closing, expected):
+    r = gongkai.parse_text("某局2023年政府信息公开工作年度报告\n一、总体情况\n略。" + closing)
+    assert (r.meta.published.isoformat() if r.meta.published else None) == expected

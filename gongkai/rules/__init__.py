@@ -83,6 +83,8 @@ class MetaRules(_Rules):
     bare_level: str
     name_stop: str
     period: str
+    published_header: str
+    signed: str
     phone: str
     address: str
     website: str
@@ -91,7 +93,7 @@ class MetaRules(_Rules):
 
     _check = field_validator(
         "title_end", "title_header", "title_parts", "title_fallback", "title_truncated", "bare_level",
-        "name_stop", "period", "phone", "address", "website", "website_cue",
+        "name_stop", "period", "published_header", "signed", "phone", "address", "website", "website_cue",
     )(_compiles)
 
     @field_validator("templates")
