@@ -345,7 +345,7 @@ def _published(doc: Document, year: int | None) -> date | None:
     found = [header] if header else list(p["signed"].finditer(doc.folded))
     for m in reversed(found):
         try:
-            day = date(_numeral(m.group("y")), _numeral(m.group("m")), _numeral(m.group("d")))
+            day = date(_date_number(m.group("y")), _date_number(m.group("m")), _date_number(m.group("d")))
         except ValueError:
             continue
         if year is None or year < day.year <= year + _LATEST:
@@ -353,7 +353,7 @@ def _published(doc: Document, year: int | None) -> date | None:
     return None
 
 
-def _numeral(text: str) -> int:
+def _date_number(text: str) -> int:
     """2024 / 二〇二四 (digit by digit) / 二十 → an int (cn2an, imported only for a Chinese date)."""
     if text.isdigit():
         return int(text)
