@@ -12,6 +12,7 @@ import regex
 
 from ._legacy_table import legacy_rules
 from .facts import catalogue as narrative_catalogue
+from .models import Meta
 from .tables import generation_rules
 
 # A pre-2019 label is a pattern; its first spelling is shown: (?:A|B) → A, [他它] → 他, x? → x.
@@ -69,20 +70,26 @@ def _narrative_fields() -> list[Field]:
     return [Field(key, label, "narrative") for key, label in narrative_catalogue().labels.items()]
 
 
+def _meta_fields() -> list[Field]:
+    return [Field(f"meta.{name}", info.description or "", "meta") for name, info in Meta.model_fields.items()]
+
+
 def catalogue() -> list[Field]:
-    """Every key of the 2021, 2019 and pre-2019 tables and of the narrative, in printed order."""
-    return [*_standard_fields("2021"), *_standard_fields("2019"), *_legacy_fields(), *_narrative_fields()]
+    """Every key of the meta, the 2021, 2019 and pre-2019 tables and the narrative, in printed order."""
+    return [*_meta_fields(), *_standard_fields("2021"), *_standard_fields("2019"), *_legacy_fields(),
+            *_narrative_fields()]
 
 
 def markdown() -> str:
-    head = ("# Canonical keys\n\nEvery key `Report.values()` can hold, with the label the report prints "
-            "(or, for narrative keys, what the sentence counts). Generated from gongkai/rules/*.toml by "
+    head = ("# Canonical keys\n\nEvery key `Report.values()` can hold (and the `Report.meta` fields), with the "
+            "label the report prints (or, for narrative keys, what the sentence counts). Generated from "
+            "gongkai/rules/*.toml by "
             "`python -m gongkai.fields > docs/fields.md`; a test keeps this file current.\n")
     parts = [head]
     groups: dict[str, list[Field]] = {}
     for f in catalogue():
         groups.setdefault(f.source.split()[0], []).append(f)
-    titles = {"2021": "2021 template", "2019": "2019 template",
+    titles = {"meta": "Report metadata (`Report.meta`)", "2021": "2021 template", "2019": "2019 template",
               "pre2019": "Pre-2019 statistics tables (a cumulative column adds `.cumulative` to the key)", "narrative": "Narrative facts"}
     for name, fields in groups.items():
         parts.append(f"\n## {titles[name]}\n\n| key | label | table |\n|---|---|---|\n")
