@@ -77,17 +77,11 @@ def explain_command(file: str) -> None:
         report = parse(file)
     except GongkaiError as exc:
         _fail(str(exc))
-    text = report.text
     for i, f in enumerate(report.facts):
-        line_start = text.rfind("\n", 0, f.span.start) + 1
-        line_end = text.find("\n", f.span.end)
-        line_end = len(text) if line_end < 0 else line_end
         extras = [f"~{f.value}" if f.approximate else "", f"{f.percent}%" if f.percent is not None else "",
                   f"parent #{f.parent}" if f.parent is not None else "", f"subject={f.subject}" if f.subject else ""]
         click.echo(f"#{i} {f.key} = {f.value}{f.unit}  [{f.rule_id}] ({f.section}) {' '.join(e for e in extras if e)}")
-        source = (text[line_start : f.span.start] + click.style(f"[{f.surface}]", fg="red", bold=True)
-                  + text[f.span.end : line_end]).replace("\n", " ")
-        click.echo(f"    {source}")
+        click.echo(f"    {_marked_line(report.text, f.span)}")
     if not report.facts:
         click.echo("no narrative facts")
 
