@@ -310,6 +310,8 @@ def _read_rows(doc: Document, kind: str, table: TableRules, rows: list[Row], rea
         _classify(doc, row, table)
     _stream_values(rows, table)
     _pair_values(rows)
+    if kind == "applications":
+        _drop_subtotal_column(doc, table, rows, reading)
     for row in rows:
         if row.kind == "keyed" and row.key:
             if any(t.end > t.start for t in row.values) or len(row.values) == len(_columns(table, row.key)):
@@ -317,6 +319,39 @@ def _read_rows(doc: Document, kind: str, table: TableRules, rows: list[Row], rea
         elif row.kind == "values" and not row.consumed:
             label = _SPACE.sub("", " ".join(t.raw(doc) for t in row.cells if not _value_like(t.folded(doc))))
             reading.unmapped.extend(_cell(doc, t, None, label, "", reading) for t in row.values if t.end > t.start)
+
+
+def _drop_subtotal_column(doc: Document, table: TableRules, rows: list[Row], reading: _Reading) -> None:
+    """R3.9: table 3 printed with one column more than the template (a 小计 of the 法人或其他组织
+    columns, say). The extra column is the one whose removal leaves every such row balanced (six
+    applicant columns = 总计) while it holds the sum of neighbouring columns; only when exactly
+    one column does so is it set aside (kept unmapped, with a finding), never guessed."""
+    n = len(table.columns)
+    wide = [(row, _fit(row.values, n + 1)) for row in rows if row.kind == "keyed" and row.key]
+    wide = [(row, values) for row, values in wide if len(values) == n + 1]
+    numbers = [[parse_value(t.folded(doc))[0] for t in values] for _, values in wide]
+    if len(wide) < 3 or any(v is None for vs in numbers for v in vs):
+        return
+    fits = [j for j in range(n) if all(_is_subtotal(vs, j) for vs in numbers)]
+    readings = {tuple(tuple(vs[:j] + vs[j + 1 :]) for vs in numbers) for j in fits}
+    if len(readings) != 1:  # no column, or several giving different cells (all-zero rows agree)
+        return
+    j = fits[0]
+    for row, values in wide:
+        reading.unmapped.append(_cell(doc, values[j], None, row.label, "", reading))
+        row.values = values[:j] + values[j + 1 :]
+    reading.findings.append(finding("table_extra_column", spans=tuple(Span(start=v[j].start, end=v[j].end)
+                                    for _, v in wide if v[j].end > v[j].start), table=table.number, position=j + 1))
+
+
+def _is_subtotal(values: list, j: int) -> bool:
+    """Without column j the row balances, and column j is the sum of a run of columns next to it."""
+    rest = values[:j] + values[j + 1 :]
+    if sum(rest[:-1]) != rest[-1]:
+        return False
+    before = [sum(values[i:j]) for i in range(j - 1)]  # runs of two or more ending just before j
+    after = [sum(values[j + 1 : k]) for k in range(j + 3, len(values))]
+    return values[j] in before + after
 
 
 # --- crawler text: the table on one line -------------------------------------------------------

@@ -144,3 +144,32 @@ def test_docx_and_html_files(tmp_path):
     (tmp_path / "report.html").write_text("".join(page) + "</body></html>", encoding="utf-8")
     for name in ("report.docx", "report.html"):
         assert _table_values(gongkai.parse(tmp_path / name)) == _expected(), name
+
+
+def test_a_subtotal_column_is_set_aside():
+    """R3.9: the same table with a 小计 of the five 法人或其他组织 columns before 总计."""
+    def with_subtotal(rows):
+        out = []
+        for r in rows:
+            if len(r) == 8 and all(c.isdigit() for c in r[1:]):
+                r = r[:7] + [str(sum(int(c) for c in r[2:7]))] + r[7:]
+            elif len(r) == 8:
+                r = r[:7] + ["小计"] + r[7:]
+            out.append(r)
+        return tabs(out)
+
+    text = _render(lambda rows: with_subtotal(rows) if len(rows[0]) == 8 else tabs(rows))
+    report = gongkai.parse_text(text)
+    assert _table_values(report) == _expected()
+    extra = [f for f in report.findings if f.code == "table_extra_column"]
+    assert len(extra) == 1 and "第7列" in extra[0].message
+
+
+def test_an_extra_column_that_no_identity_singles_out_is_not_read_by_position():
+    rows = [["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", *APPLICANT_HEADER, "备注"],
+            ["一、本年新收政府信息公开申请数量", "3", "1", "0", "0", "0", "0", "4", "7"],
+            ["二、上年结转政府信息公开申请数量", "1", "0", "0", "0", "0", "0", "1", "5"],
+            ["（一）予以公开", "2", "1", "0", "0", "0", "0", "3", "9"]]
+    report = gongkai.parse_text(HEAD + "三、收到和处理政府信息公开申请情况\n" + tabs(rows) + "\n" + TAIL)
+    assert not [k for k in report.values() if k.startswith("applications.")]
+    assert report.codes().count("table_row_unread") == 3
