@@ -157,6 +157,7 @@ class Catalogue:
     table_cue: regex.Pattern[str]
     table_line: regex.Pattern[str]
     of_which: regex.Pattern[str]
+    share_of: regex.Pattern[str]
     sentence_end: regex.Pattern[str]
     clause_end: regex.Pattern[str]
     year: regex.Pattern[str]
@@ -244,6 +245,7 @@ def compile_rules(lexicon: Lexicon, narrative: NarrativeFile, file: str = "rules
         table_cue=block("table_cue"),
         table_line=block("table_line"),
         of_which=block("of_which"),
+        share_of=block("share_of"),
         sentence_end=block("sentence_end"),
         clause_end=block("clause_end"),
         year=block("year"),
@@ -508,7 +510,7 @@ def facts(doc: Document, sections: tuple[Section, ...]) -> tuple[Fact, ...]:
     out: list[Fact] = []
     for region in narrative_regions(doc, sections):
         _region_facts(doc, region, year, out)
-    return tuple(_without_fallbacks(_with_parts(out)))
+    return tuple(_without_fallbacks(_with_parts(_with_shares(doc, out))))
 
 
 # --- totals among several counts of one key -----------------------------------------------------
@@ -516,20 +518,41 @@ def facts(doc: Document, sections: tuple[Section, ...]) -> tuple[Fact, ...]:
 _PARTS_WINDOW = 400  # characters after a total within which its parts are stated
 
 
+def _with_shares(doc: Document, out: list[Fact]) -> list[Fact]:
+    """A share printed right after a count (1397条，占73%) is that count's ``percent``."""
+    out = list(out)
+    share_of = catalogue().share_of
+    for i in range(1, len(out)):
+        count, share = out[i - 1], out[i]
+        if share.unit != "%" or count.unit == "%" or count.percent is not None:
+            continue
+        if share_of.match("".join(doc.folded[count.span.end : share.span.start].split())):
+            out[i - 1] = count.model_copy(update={"percent": share.value})
+    return out
+
+
 def _with_parts(out: list[Fact]) -> list[Fact]:
-    """Counts that add up exactly to an earlier count of the same key, nearby, are its parts
-    (区直各单位303条 + 各乡镇122条 of 主动公开政府信息425条): they take the part key."""
+    """Counts after a count of the same key that are its parts (区直各单位303条 + 各乡镇122条 of
+    主动公开政府信息425条) take the part key and link to it: they add up to it exactly, or their
+    printed shares add up to 100% (then the reconcile stage checks the sum and each share)."""
     out = list(out)
     for rule in catalogue().parts:
         same = [i for i, f in enumerate(out) if f.key == rule.key]
         for n, i in enumerate(same):
             later = [j for j in same[n + 1 :] if out[j].span.start - out[i].span.end <= _PARTS_WINDOW]
-            for end in range(len(later), 1, -1):  # the longest run of following counts that sums to it
-                if sum(out[j].value for j in later[:end]) == out[i].value:
+            for end in range(len(later), 1, -1):  # the longest run of following counts that are its parts
+                run = [out[j] for j in later[:end]]
+                if sum(f.value for f in run) == out[i].value or _shares_complete(run):
                     for j in later[:end]:
-                        out[j] = out[j].model_copy(update={"key": rule.to_key, "rule_id": rule.id})
+                        out[j] = out[j].model_copy(update={"key": rule.to_key, "rule_id": rule.id, "parent": i})
                     break
     return out
+
+
+def _shares_complete(parts: list[Fact]) -> bool:
+    """Every part prints its share and the shares add up to 100% (within their rounding)."""
+    shares = [f.percent for f in parts]
+    return all(s is not None for s in shares) and abs(sum(shares) - 100) <= 0.5 * len(shares)  # type: ignore[arg-type]
 
 
 def _without_fallbacks(out: list[Fact]) -> list[Fact]:

@@ -609,7 +609,7 @@ def narrative_breakdown(view: _View) -> Iterator[Outcome]:
     facts = view.report.facts
     children: dict[int, list[Fact]] = {}
     for fact in facts:
-        if fact.parent is not None and 0 <= fact.parent < len(facts):
+        if fact.parent is not None and 0 <= fact.parent < len(facts) and fact.unit != "%":  # a share is no part
             children.setdefault(fact.parent, []).append(fact)
     for index, parts in children.items():
         total = facts[index]

@@ -24,6 +24,8 @@ def test_gold(gold_path, source):
     diff = "\n".join(f"  {c.field}: expected {c.expected!r}, got {c.actual!r}" for c in wrong)
     assert not wrong, f"{len(wrong)} gold fields differ for {source}:\n{diff}"
     assert not fixed, "known failures now pass; remove them from known_failures: " + ", ".join(c.field for c in fixed)
+    stale = set(gold.get("known_failures", {})) - {c.field for c in comparisons}
+    assert not stale, "known failures that no comparison names any more: " + ", ".join(sorted(stale))
 
 
 def test_every_seed_has_gold():

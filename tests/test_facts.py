@@ -262,3 +262,16 @@ def test_kinds_listed_after_a_lead_or_under_a_website_count_are_categories():
 def test_weibo_and_wechat_together_are_new_media():
     got = _facts_of("“河北工信”政务微博、微信公众号全年发布信息2772篇。")
     assert got == [("narrative.proactive.channel.new_media", 2772)]
+
+
+def test_shares_mark_the_parts_of_a_total_and_their_errors():
+    """平潭 2012 (real): 1913条。其中…1397条，占73%。…534条，占27%: the shares make 1397 and 534
+    parts of 1913, and the report's own arithmetic is off (1397+534=1931; 534/1913=27.9%)."""
+    text = ("某区2012年政府信息公开工作年度报告\n一、概述\n2012年主动公开政府信息1913条。其中，区直、县直各单位主动公开政府信息"
+            "1397条，占73%。各乡镇主动公开政府信息534条，占27%。\n")
+    report = gongkai.parse_text(text)
+    parts = [f for f in report.facts if f.key == "narrative.other" and f.unit == "条"]
+    assert [(f.value, f.percent, f.parent) for f in parts] == [(1397, 73, 0), (534, 27, 0)]
+    messages = {f.code: f.message for f in report.findings}
+    assert messages["narrative_breakdown_sum"].endswith("1397+534=1931 ≠ 1913")
+    assert "534/1913=27.91%" in messages["percent_mismatch"]

@@ -155,6 +155,15 @@ def finding_rules() -> FindingRules:
     return load("findings", FindingRules)
 
 
+_WIDE_GAP = regex.compile(r"(?<=\p{Han})\s+(?=\p{Han})")
+
+
+def _one_line(text: str) -> str:
+    """A surface quoted from PDF or web text, as one line: breaks between two Chinese characters
+    dropped (受理政府\n信息公开), other runs of whitespace one space."""
+    return " ".join(_WIDE_GAP.sub("", text).split())
+
+
 def finding(code: str, *, keys=(), spans=(), severity: str | None = None, **fields: Any):
     """A Finding for ``code`` with its message template (rules/findings.toml) filled in."""
     from ..models import Finding  # the models do not depend on the rules; this keeps it so
@@ -163,6 +172,7 @@ def finding(code: str, *, keys=(), spans=(), severity: str | None = None, **fiel
         spec = finding_rules().codes[code]
     except KeyError:
         raise RuleError(f"rules/findings.toml: no finding code {code!r}") from None
+    fields = {k: _one_line(v) if isinstance(v, str) else v for k, v in fields.items()}
     try:
         message = spec.message.format(**fields)
     except (KeyError, IndexError) as exc:
