@@ -539,6 +539,8 @@ def _with_parts(out: list[Fact]) -> list[Fact]:
     for rule in catalogue().parts:
         same = [i for i, f in enumerate(out) if f.key == rule.key]
         for n, i in enumerate(same):
+            if out[i].key != rule.key:
+                continue  # already a part of an earlier total
             later = [j for j in same[n + 1 :] if out[j].span.start - out[i].span.end <= _PARTS_WINDOW]
             for end in range(len(later), 1, -1):  # the longest run of following counts that are its parts
                 run = [out[j] for j in later[:end]]
