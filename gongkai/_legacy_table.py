@@ -26,7 +26,7 @@ from pydantic import field_validator
 from ._runtogether import Values, _Capped, _Search, _tokens, _values, splits_of
 from .models import Cell, Finding, Section, Span, Table
 from .read import Document
-from .rules import _compiles, _Rules, finding, load
+from .rules import _compiles, _Rules, compiled, finding, load
 
 
 class Layout(_Rules):
@@ -67,11 +67,6 @@ def legacy_rules() -> LegacyRules:
     return load("table_pre2019", LegacyRules)
 
 
-@cache
-def _compiled(pattern: str) -> regex.Pattern[str]:
-    return regex.compile(pattern)
-
-
 @dataclass
 class _Row:
     """One printed row: its label, and per value column the (start, end) of its text, or None."""
@@ -90,11 +85,11 @@ class _Row:
 def _find_table(folded: str) -> tuple[Layout, regex.Match[str], int] | None:
     """The first statistics-table header; the table runs from there to its end marker."""
     rules = legacy_rules()
-    hits = [(m.start(), layout, m) for layout in rules.layouts if (m := _compiled(layout.header).search(folded))]
+    hits = [(m.start(), layout, m) for layout in rules.layouts if (m := compiled(layout.header).search(folded))]
     if not hits:
         return None
     _, layout, m = min(hits, key=lambda h: h[0])
-    end = _compiled(rules.end).search(folded, m.end())
+    end = compiled(rules.end).search(folded, m.end())
     return layout, m, end.start() if end else len(folded)
 
 
@@ -143,7 +138,7 @@ def _inline_rows(folded: str, start: int, end: int, ncols: int) -> list[_Row]:
     while (m := row.search(folded, pos, end)) is not None:
         label = _strip(folded, *m.span("label"))
         v_start, v_end = m.span("values")
-        number = _compiled(rules.item_number).match(folded, label[0])
+        number = compiled(rules.item_number).match(folded, label[0])
         expected_item = int(number["n"]) + 1 if number else 1
         v_end = _cut_next_item(folded, v_start, v_end, end, expected_item)
         rows.append(_inline_row(folded, label, m["unit"], v_start, v_end, ncols))
@@ -176,7 +171,7 @@ def _inline_row(folded: str, label: tuple[int, int], unit: str, v_start: int, v_
 def _name(folded: str, span: tuple[int, int]) -> str:
     """The label as matched against aliases: no spaces, no numbering."""
     compact = regex.sub(r"\s+", "", folded[span[0] : span[1]])
-    return _compiled(legacy_rules().numbering).sub("", compact, count=1)
+    return compiled(legacy_rules().numbering).sub("", compact, count=1)
 
 
 def _assign_keys(folded: str, rows: list[_Row]) -> None:
@@ -188,12 +183,12 @@ def _assign_keys(folded: str, rows: list[_Row]) -> None:
     for i, row in enumerate(rows):
         name = _name(folded, row.label)
         alias = next((a for a in rules.aliases
-                      if (a.within is None or a.within == group) and _compiled(a.label).search(name)), None)
+                      if (a.within is None or a.within == group) and compiled(a.label).search(name)), None)
         row.key = alias.key if alias else None
         if alias and alias.group:
             group = alias.key
         compact = regex.sub(r"\s+", "", folded[row.label[0] : row.label[1]])
-        if _compiled(rules.child).match(compact) and top is not None:
+        if compiled(rules.child).match(compact) and top is not None:
             row.parent = top
         else:
             top = i
@@ -273,7 +268,7 @@ def _corroborated(doc: Document, row: _Row, found: list[Values]) -> list[Values]
     alias = next((a for a in legacy_rules().aliases if a.key == row.key and a.narrative), None)
     if alias is None or len(found) < 2:
         return found
-    stated = {int(m["n"]) for m in _compiled(alias.narrative).finditer(doc.folded)}
+    stated = {int(m["n"]) for m in compiled(alias.narrative).finditer(doc.folded)}
     chosen = [v for v in found if v[0] in stated]
     return chosen or found
 
@@ -317,7 +312,7 @@ def _cells(doc: Document, rows: list[_Row], layout: Layout, year: str | None) ->
 
 def _unreadable(doc: Document, rows: list[_Row]) -> list[Finding]:
     """Cells with something printed that is neither a number nor a blank mark."""
-    blank = _compiled(legacy_rules().blank)
+    blank = compiled(legacy_rules().blank)
     out = []
     for row in rows:
         for where in row.values:

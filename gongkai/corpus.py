@@ -27,7 +27,6 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +50,7 @@ def _row(path: str) -> dict[str, Any]:
     except GongkaiError as exc:
         return {"path": path, "error": f"{type(exc).__name__}: {exc}"}
     row: dict[str, Any] = {"path": path, "error": None}
-    row.update({f"meta.{k}": (v.isoformat() if isinstance(v, date) else v)
-                for k, v in report.meta.model_dump().items()})
+    row.update({f"meta.{k}": v for k, v in report.meta.model_dump(mode="json").items()})
     row["sections"] = ",".join(s.kind for s in report.sections)
     row["findings"] = ",".join(f.code for f in report.findings)
     row["errors"] = sum(f.severity == "error" for f in report.findings)
@@ -158,8 +156,7 @@ class Evaluation:
 
 def _actual(report: Report) -> dict[str, Any]:
     return {
-        "meta": {k: (v.isoformat() if isinstance(v, date) else v)
-                 for k, v in report.meta.model_dump().items()},
+        "meta": report.meta.model_dump(mode="json"),
         "sections": [[s.kind, s.title] for s in report.sections],
         "values": report.values(),
         "facts": sorted([f.key, f.value] for f in report.facts),

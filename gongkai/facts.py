@@ -30,7 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from .errors import RuleError
 from .models import Fact, Number, Section, Span
 from .read import Document, OffsetText
-from .rules import _compiles, read_toml
+from .rules import _compiles, compiled, read_toml
 
 # Sections of the 2019/2021 layout whose statistical table starts at its header cue.
 _TABLE_KINDS = ("proactive", "applications", "review")
@@ -216,7 +216,7 @@ def compile_rules(lexicon: Lexicon, narrative: NarrativeFile, file: str = "rules
     """Expand and compile every rule; RuleError names the file, the rule id and the reason."""
     blocks = lexicon.blocks
     units = set(blocks.get("unit", "").strip("'").split("|"))
-    compiled = []
+    built = []
     for rule in narrative.rules:
         where = f"{file}: rule {rule.id}"
         counts = rule.pattern.count("{count}")
@@ -227,7 +227,7 @@ def compile_rules(lexicon: Lexicon, narrative: NarrativeFile, file: str = "rules
         unknown_units = set(rule.units) - units
         if unknown_units:
             raise RuleError(f"{where}: units {sorted(unknown_units)} are not in the lexicon's unit block")
-        compiled.append(CompiledRule(rule, _compile(expand(rule.pattern, blocks, where=where), where)))
+        built.append(CompiledRule(rule, _compile(expand(rule.pattern, blocks, where=where), where)))
     lex = "rules/lexicon.toml"
 
     def block(name: str, flags: int = 0) -> regex.Pattern[str]:
@@ -236,7 +236,7 @@ def compile_rules(lexicon: Lexicon, narrative: NarrativeFile, file: str = "rules
         return _compile(expand(blocks[name], blocks, where=f"{lex}: {name}"), f"{lex}: {name}")
 
     return Catalogue(
-        rules=tuple(compiled),
+        rules=tuple(built),
         relabel=narrative.relabel,
         parts=narrative.parts,
         labels=narrative.labels,
@@ -448,15 +448,10 @@ def _lead_scopes(text: str) -> list[tuple[Relabel, int, int]]:
     out = []
     for r in cat.relabel:
         if r.lead is not None:
-            for m in _lead_pattern(r.lead).finditer(text):
+            for m in compiled(r.lead).finditer(text):
                 end = cat.sentence_end.search(text, m.end())
                 out.append((r, m.end(), end.start() if end else len(text)))
     return out
-
-
-@cache
-def _lead_pattern(pattern: str) -> regex.Pattern[str]:
-    return regex.compile(pattern)
 
 
 def _relabel(fact: Fact, parent: Fact | None, at: int, scopes: list[tuple[Relabel, int, int]]) -> Fact:

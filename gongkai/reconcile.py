@@ -29,12 +29,11 @@ from datetime import date
 from fnmatch import fnmatch
 from functools import cache
 
-import regex
 from pydantic import field_validator
 
 from .models import Cell, Fact, Finding, Number, Report, Span
 from .read import fold
-from .rules import _compiles, _Rules, finding, load
+from .rules import _compiles, _Rules, compiled, finding, load
 
 APPLICANTS = ("natural", "commercial", "research", "nonprofit", "legal", "other_org")
 COLUMNS = (*APPLICANTS, "total")
@@ -113,11 +112,6 @@ def reconcile_rules() -> ReconcileRules:
     return load("reconcile", ReconcileRules)
 
 
-@cache
-def _pattern(pattern: str) -> regex.Pattern[str]:
-    return regex.compile(pattern)
-
-
 # --- what a check sees ---------------------------------------------------------------------
 
 
@@ -176,7 +170,7 @@ def _cell_label(view: _View, key: str) -> str:
     """A legacy row's printed label (whitespace and numbering kept short), else the key's label."""
     cell = view.cells.get(key)
     if cell is not None and cell.row and key.startswith("legacy."):
-        label = _pattern(reconcile_rules().label_note).sub("", "".join(cell.row.split()))
+        label = compiled(reconcile_rules().label_note).sub("", "".join(cell.row.split()))
         return label + (reconcile_rules().labels["cumulative"] if key.endswith(".cumulative") else "")
     return _label(key)
 
@@ -239,7 +233,7 @@ def title_year_matches_period(view: _View) -> Iterator[Outcome]:
     m = view.report.meta
     if not m.title or m.period_start is None:
         return
-    found = _pattern(reconcile_rules().title_year).search(fold(m.title))
+    found = compiled(reconcile_rules().title_year).search(fold(m.title))
     if found and int(found.group("year")) != m.period_start.year:
         yield finding("year_mismatch", title_year=found.group("year"), period_year=m.period_start.year)
 
@@ -253,7 +247,7 @@ def published_in_time(view: _View) -> Iterator[Outcome]:
     rules = reconcile_rules()
     if m.template == "pre2019" or m.year < 2019:
         month, day = rules.deadline_pre2019
-    elif m.agency and _pattern(rules.government).search(m.agency):
+    elif m.agency and compiled(rules.government).search(m.agency):
         month, day = rules.deadline_government
     else:
         month, day = rules.deadline_department
@@ -281,7 +275,7 @@ def next_year_phrase(view: _View) -> Iterator[Outcome]:
         return
     folded = fold(view.report.text)
     for pattern in reconcile_rules().next_year:
-        for m in _pattern(pattern).finditer(folded):
+        for m in compiled(pattern).finditer(folded):
             if int(m.group("year")) != year + 1:
                 span = Span(start=m.start(), end=m.end())
                 yield finding("next_year_mismatch", spans=[span], surface=span.of(view.report.text),
@@ -419,10 +413,10 @@ def table2_units(view: _View) -> Iterator[Outcome]:
     """R2.3/R2.7: a 万元 fee cell written in 元 (``unit_suspect``); a procurement amount without a unit."""
     rules = reconcile_rules()
     fee = view.cells.get("proactive.fees.amount")
-    if fee is not None and _pattern(rules.yuan_in_cell).search(fold(fee.raw)):
+    if fee is not None and compiled(rules.yuan_in_cell).search(fold(fee.raw)):
         yield finding("unit_suspect", keys=[fee.key], spans=view.spans([fee.key]), raw=fee.raw)
     buy = view.cells.get("proactive.procurement.amount")
-    if buy is not None and buy.value and not _pattern(rules.unit_in_cell).search(fold(buy.raw)):
+    if buy is not None and buy.value and not compiled(rules.unit_in_cell).search(fold(buy.raw)):
         yield finding("unit_assumed", keys=[buy.key], spans=view.spans([buy.key]), raw=buy.raw)
 
 
@@ -594,7 +588,7 @@ def narrative_percentages(view: _View) -> Iterator[Outcome]:
 
 def _half_unit(fact: Fact) -> float:
     """Half the last printed digit of the fact's percentage: 46% → 0.5, 38.5% → 0.05."""
-    m = _pattern(reconcile_rules().percent).search(fold(fact.surface))
+    m = compiled(reconcile_rules().percent).search(fold(fact.surface))
     decimals = len(m.group("decimals") or "") if m else 0
     return 0.5 * 10 ** -decimals
 
@@ -711,7 +705,7 @@ def blank_cells(view: _View) -> Iterator[Outcome]:
 
 
 def _section_body(view: _View, kind: str) -> str | None:
-    section = next((s for s in view.report.sections if s.kind == kind), None)
+    section = view.report.section(kind)
     if section is None:
         return None
     return fold(view.report.text[section.heading.end : section.span.end])
@@ -723,11 +717,11 @@ def problems_section(view: _View) -> Iterator[Outcome]:
     if body is None or _template(view) not in ("2019", "2021"):
         return
     rules = reconcile_rules()
-    if _pattern(rules.empty_body).match(body):
+    if compiled(rules.empty_body).match(body):
         yield finding("problems_section_thin", reason="empty")
         return
     missing = [name for name, words in (("problems", rules.problem_words), ("measures", rules.measure_words))
-               if not _pattern(words).search(body)]
+               if not compiled(words).search(body)]
     if missing:
         yield finding("problems_section_thin", reason="/".join(missing))
 
@@ -737,7 +731,7 @@ def general_coverage(view: _View) -> Iterator[Outcome]:
     body = _section_body(view, "general")
     if body is None or _template(view) != "2021":
         return
-    missing = [name for name, words in reconcile_rules().general_topics.items() if not _pattern(words).search(body)]
+    missing = [name for name, words in reconcile_rules().general_topics.items() if not compiled(words).search(body)]
     if missing:
         yield finding("general_coverage", topics="、".join(missing))
 
@@ -747,7 +741,7 @@ def carry_forward_explained(view: _View) -> Iterator[Outcome]:
     key = "applications.carried_forward.total"
     if not view.value(key):
         return
-    if not _pattern(reconcile_rules().carry_forward_words).search(fold(_narrative_text(view))):
+    if not compiled(reconcile_rules().carry_forward_words).search(fold(_narrative_text(view))):
         yield finding("carry_forward_unexplained", keys=[key], spans=view.spans([key]), count=_fmt(view.value(key)))
 
 

@@ -26,7 +26,7 @@ from ._runtogether import split_blobs
 from ._table_text import Row, Tok, lines_of, rows_of, split_line
 from .models import Cell, Finding, Number, Section, Span, Table
 from .read import Document
-from .rules import _compiles, _Rules, finding, load
+from .rules import _compiles, _Rules, compiled, finding, load
 
 _SPACE = regex.compile(r"\s+")
 _DIGITS = regex.compile(r"\d+")
@@ -92,11 +92,6 @@ def cell_rules() -> CellRules:
     return cells
 
 
-@cache
-def _re(pattern: str) -> regex.Pattern[str]:
-    return regex.compile(pattern)
-
-
 # --- reading one cell -------------------------------------------------------------------------
 
 
@@ -104,9 +99,9 @@ def parse_value(raw: str) -> tuple[Number | None, bool]:
     """A printed cell → (value, readable). Blank marks and empty cells are (None, True)."""
     rules = cell_rules()
     text = _SPACE.sub("", raw)
-    if not text or _re(rules.blank).match(text):
+    if not text or compiled(rules.blank).match(text):
         return None, True
-    m = _re(rules.number).match(text.replace("，", ","))
+    m = compiled(rules.number).match(text.replace("，", ","))
     if not m:
         return None, False
     digits = m["num"].replace(",", "")
@@ -125,8 +120,7 @@ def _skipped_lines() -> regex.Pattern[str]:
 
 def _value_like(folded: str) -> bool:
     """A cell that holds a number or a blank mark (or nothing) rather than label text."""
-    value, readable = parse_value(folded)
-    return readable
+    return parse_value(folded)[1]
 
 
 # --- labels -------------------------------------------------------------------------------------
@@ -156,7 +150,7 @@ def _matches(text: str, origin: list[int], rows: tuple[RowRule, ...]) -> list[_M
     """Every row label found in ``text``, in order, overlaps resolved to the earliest."""
     found = []
     for rule in rows:
-        for m in _re(rule.pattern).finditer(text):
+        for m in compiled(rule.pattern).finditer(text):
             if m.end() > m.start():
                 found.append(_Match(rule.key, origin[m.start()], origin[m.end() - 1] + 1, rule.group))
     found.sort(key=lambda m: (m.start, -m.end))
@@ -186,7 +180,7 @@ def _classify(doc: Document, row: Row, table: TableRules) -> None:
     label_toks = [t for t in row.cells[: last + 1] if t.end > t.start]
     text, origin = _squeezed(doc, label_toks)
     has_values = any(t.end > t.start for t in row.values)
-    if text and len(text) <= rules.max_label and not _re(rules.not_label).search(text):
+    if text and len(text) <= rules.max_label and not compiled(rules.not_label).search(text):
         found = _matches(text, origin, table.rows)
         if found:
             best = found[-1]
@@ -403,16 +397,16 @@ def _region(doc: Document, sections: tuple[Section, ...], kind: str, table: Tabl
     from the first cue in the text to the next section."""
     section = next((s for s in sections if s.kind == kind), None)
     if section is not None:
-        m = _re(table.start).search(doc.folded, section.span.start, section.span.end)
+        m = compiled(table.start).search(doc.folded, section.span.start, section.span.end)
         return (m.start(), section.span.end) if m else None
     cue = table.header_end if kind == "review" else table.start
-    m = _re(cue or table.start).search(doc.folded)
+    m = compiled(cue or table.start).search(doc.folded)
     if m is None:
         return None
     later = [s.span.start for s in sections if s.span.start > m.start()]
     begin = m.start()
     if kind == "review":  # back to the group header before the first header word
-        head = _re(table.start).search(doc.folded, max(0, begin - 200), begin)
+        head = compiled(table.start).search(doc.folded, max(0, begin - 200), begin)
         begin = head.start() if head else begin
     return begin, min(later, default=len(doc.text))
 
@@ -443,7 +437,7 @@ def _review_values(doc: Document, rows: list[Row], n: int) -> list[Tok] | None:
 def _review_blob(doc: Document, table: TableRules, start: int, end: int) -> Tok | None:
     """Crawler text: the digits after the last header word."""
     last = None
-    for m in _re(table.header_end or "$^").finditer(doc.folded, start, end):
+    for m in compiled(table.header_end or "$^").finditer(doc.folded, start, end):
         last = m
     if last is None:
         return None

@@ -115,6 +115,12 @@ def read_toml(name: str) -> dict[str, Any]:
         raise RuleError(f"rules/{name}.toml: {exc}") from exc
 
 
+@cache
+def compiled(pattern: str) -> regex.Pattern[str]:
+    """A rule's regex, compiled once per process (rule patterns are few and reused per report)."""
+    return regex.compile(pattern)
+
+
 def load(name: str, model: type[M]) -> M:
     """Validate ``rules/<name>.toml`` into ``model``; RuleError names the file and reason."""
     try:
