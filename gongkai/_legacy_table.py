@@ -18,53 +18,19 @@ same count (``主动公开政府信息425条``) may choose; otherwise the cells 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 
 import regex
-from pydantic import field_validator
 
 from ._runtogether import Values, _Capped, _Search, _tokens, _values, splits_of
 from .models import Cell, Finding, Section, Span, Table
 from .read import Document
-from .rules import _compiles, _Rules, compiled, finding, load
+from .rules import compiled, finding
+from .template import LegacyGeneration, legacy
+from .template import LegacyLayout as Layout
 
 
-class Layout(_Rules):
-    name: str
-    header: str
-    columns: tuple[str, ...]
-
-    _check = field_validator("header")(_compiles)
-
-
-class Alias(_Rules):
-    key: str
-    label: str
-    group: bool = False
-    within: str | None = None
-    narrative: str | None = None
-
-    _check = field_validator("label", "narrative")(_compiles)
-
-
-class LegacyRules(_Rules):
-    layouts: tuple[Layout, ...]
-    end: str
-    units: tuple[str, ...]
-    blank: str
-    numbering: str
-    child: str
-    item_number: str
-    label_start: str
-    partitions: tuple[str, ...]
-    aliases: tuple[Alias, ...]
-
-    _check = field_validator("end", "blank", "numbering", "child", "item_number", "label_start")(_compiles)
-
-
-@cache
-def legacy_rules() -> LegacyRules:
-    return load("table_pre2019", LegacyRules)
+def legacy_rules() -> LegacyGeneration:
+    return legacy()
 
 
 @dataclass
@@ -232,7 +198,7 @@ def _decode_glued(doc: Document, rows: list[_Row], layout: Layout, findings: lis
         except _Capped:
             found = []
         if found:
-            options[str(i)] = _corroborated(doc, row, found)
+            options[str(i)] = found
         else:  # no reading keeps 历年累计 >= the year: the report (or the crawl) is wrong here
             findings.append(finding("identities_broken", spans=(Span(start=s, end=e),),
                                     keys=_keys(row, layout), digits=doc.text[s:e], reason="P9"))
@@ -263,19 +229,9 @@ def _keys(row: _Row, layout: Layout) -> tuple[str, ...]:
     return tuple(f"legacy.{row.key}{c}" for c in layout.columns) if row.key else ()
 
 
-def _corroborated(doc: Document, row: _Row, found: list[Values]) -> list[Values]:
-    """Of several readings, those whose year count the report's own text states for the row."""
-    alias = next((a for a in legacy_rules().aliases if a.key == row.key and a.narrative), None)
-    if alias is None or len(found) < 2:
-        return found
-    stated = {int(m["n"]) for m in compiled(alias.narrative).finditer(doc.folded)}
-    chosen = [v for v in found if v[0] in stated]
-    return chosen or found
-
-
 def _equations(rows: list[_Row], ncols: int) -> list[tuple[tuple[str, int, int], ...]]:
     """Children never exceed their parent; sub-items of a partitioned parent add up to it."""
-    partitions = set(legacy_rules().partitions)
+    partitions = {p.parent for p in legacy_rules().partitions if p.hard}
     out = []
     for i, row in enumerate(rows):
         if row.parent is None:

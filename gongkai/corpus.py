@@ -12,7 +12,7 @@ Gold file format (one per report)::
      "values": {"applications.new.total": 0, …},                        # table cells, null = blank
      "facts": [["narrative.proactive.total", 206], …],                  # narrative counts
      "findings": ["template_outdated", …],                               # expected finding codes
-     "known_failures": {"values.x": "why"},                             # strict: must still fail
+     "known_failures": {"values.x": "why", "values.z@a.txt": "why"},    # strict: must still fail
      "notes": {"values.y": "why the gold says what it says"}}            # for people; not compared
 
 Paths in ``sources`` are relative to the gold file's project root (the parent of ``corpus/``).
@@ -167,7 +167,7 @@ def _actual(report: Report) -> dict[str, Any]:
 def compare(gold_id: str, gold: dict[str, Any], source: str, report: Report) -> list[Comparison]:
     """Every field the gold names, compared: meta and values per key, the lists as wholes."""
     actual = _actual(report)
-    known = gold.get("known_failures", {})
+    known = _known_failures(gold, source)
     out: list[Comparison] = []
     for key, expected in gold.get("meta", {}).items():
         name = f"meta.{key}"
@@ -190,6 +190,18 @@ def compare(gold_id: str, gold: dict[str, Any], source: str, report: Report) -> 
     if "findings" in gold:
         out.append(Comparison(gold_id, source, "findings", sorted(gold["findings"]), actual["findings"],
                               known.get("findings")))
+    return out
+
+
+def _known_failures(gold: dict[str, Any], source: str) -> dict[str, str]:
+    """The gold's known failures for ``source``: ``field@file`` entries hold for that source only
+    (the same report read from its .txt and its .html can fail differently)."""
+    name = Path(source).name
+    out = {}
+    for key, reason in gold.get("known_failures", {}).items():
+        field_name, _, only = key.partition("@")
+        if not only or only == name:
+            out[field_name] = reason
     return out
 
 

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 
 import regex
 
-from ._legacy_table import legacy_rules
 from .facts import catalogue as narrative_catalogue
 from .models import Meta
-from .tables import generation_rules
+from .template import generation, legacy
 
 # A pre-2019 label is a pattern; its first spelling is shown: (?:A|B) → A, [他它] → 他, x? → x.
 _FIRST_ALTERNATIVE = regex.compile(r"\(\?:([^()|]*)(?:\|[^()]*)?\)")
@@ -37,21 +36,21 @@ def _spelling(pattern: str) -> str:
 
 
 def _standard_fields(template: str) -> list[Field]:
-    rules = generation_rules(template)
+    rules = generation(template)
     out = []
     for kind in ("proactive", "applications"):
         table = rules.table(kind)
         for row in table.rows:
             for column, printed in row.columns or table.columns:
                 out.append(Field(f"{kind}.{row.key}.{column}", f"{row.label}·{printed}", f"{template} table {_NUMBER[kind]}"))
-    review = rules.review
+    review = rules.table("review")
     out += [Field(key, printed, f"{template} table 4") for key, printed in review.columns]
     return out
 
 
 def _legacy_fields() -> list[Field]:
     """One key per printed row; a 历年累计 column adds ``.cumulative`` to it."""
-    aliases = legacy_rules().aliases
+    aliases = legacy().aliases
     groups = {a.key: _spelling(a.label) for a in aliases if a.group}
     out, seen = [], set()
     for alias in aliases:

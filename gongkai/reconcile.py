@@ -34,6 +34,8 @@ from pydantic import field_validator
 from .models import Cell, Fact, Finding, Number, Report, Span
 from .read import fold
 from .rules import _compiles, _Rules, compiled, finding, load
+from .template import Partition as _Partition
+from .template import legacy
 
 APPLICANTS = ("natural", "commercial", "research", "nonprofit", "legal", "other_org")
 COLUMNS = (*APPLICANTS, "total")
@@ -46,16 +48,6 @@ STANDARD_TABLES = ("proactive", "applications", "review")
 
 
 # --- rules ----------------------------------------------------------------------------------
-
-
-class _Partition(_Rules):
-    rule: str
-    parent: str
-    children: tuple[str, ...]
-
-
-class _Subset(_Partition):
-    code: str
 
 
 class _NarrativePair(_Rules):
@@ -80,8 +72,6 @@ class ReconcileRules(_Rules):
     sentence_end: str
     label_note: str
     labels: dict[str, str]
-    legacy_partitions: tuple[_Partition, ...]
-    legacy_subsets: tuple[_Subset, ...]
     narrative_pairs: tuple[_NarrativePair, ...]
     government: str
     deadline_government: tuple[int, int]
@@ -434,7 +424,7 @@ def legacy_partitions(view: _View) -> Iterator[Outcome]:
     total is still an error; printed parts below it is ``legacy_sum_short`` (warning: the
     blanks would have to hold the difference). No sub-item printed: not assessable.
     """
-    for part in reconcile_rules().legacy_partitions:
+    for part in legacy().partitions:
         parent = _legacy(part.parent)
         children = [_legacy(c) for c in part.children if _legacy(c) in view.cells]
         if parent not in view.cells or not children:
@@ -465,7 +455,7 @@ def _with_children_note(view: _View, part: _Partition, got: Number, total: Numbe
     """If adding the 其中 rows of the sub-items gives the total, the report likely counted them in."""
     extra_keys = [
         _legacy(child)
-        for subset in reconcile_rules().legacy_subsets
+        for subset in legacy().subsets
         if subset.code == "legacy_child_exceeds_parent" and subset.parent in part.children
         for child in subset.children
         if view.value(_legacy(child)) is not None
@@ -484,7 +474,7 @@ def legacy_subsets(view: _View) -> Iterator[Outcome]:
 
     A child with a positive value under a blank parent is ``legacy_child_without_parent``.
     """
-    for subset in reconcile_rules().legacy_subsets:
+    for subset in legacy().subsets:
         parent = _legacy(subset.parent)
         if parent not in view.cells:
             continue

@@ -22,7 +22,8 @@ import regex
 
 from .models import SECTION_KINDS, Finding, Meta, Section, Span
 from .read import Document, fold
-from .rules import finding, meta_rules, section_rules
+from .rules import compiled, finding, meta_rules, section_rules
+from .template import generations
 
 
 
@@ -262,16 +263,14 @@ def _meta_patterns() -> dict[str, regex.Pattern[str]]:
         "address": regex.compile(r.address),
         "website": regex.compile(r.website),
         "website_cue": regex.compile(r.website_cue),
-        **{f"template_{k}": regex.compile(v) for k, v in r.templates.items()},
     }
 
 
 def template_of(doc: Document) -> str | None:
-    """2021 / 2019 / pre2019 from the table headers and layout markers; None if none is seen."""
-    p = _meta_patterns()
-    for generation in ("2021", "2019", "pre2019"):
-        if p[f"template_{generation}"].search(doc.folded):
-            return generation
+    """The template generation whose header words the text prints (newest first); None if none."""
+    for g in generations():
+        if compiled(g.marker).search(doc.folded):
+            return g.name
     return None
 
 

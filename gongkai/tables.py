@@ -19,14 +19,14 @@ from dataclasses import dataclass, field
 from functools import cache
 
 import regex
-from pydantic import field_validator
 
 from ._legacy_table import legacy_tables
 from ._runtogether import split_blobs
 from ._table_text import Row, Tok, lines_of, rows_of, split_line
 from .models import Cell, Finding, Number, Section, Span, Table
 from .read import Document
-from .rules import _compiles, _Rules, compiled, finding, load
+from .rules import compiled, finding
+from .template import Generation, RowRule, TableRules, cell_rules, generation
 
 _SPACE = regex.compile(r"\s+")
 _DIGITS = regex.compile(r"\d+")
@@ -35,61 +35,10 @@ _DIGITS = regex.compile(r"\d+")
 # --- rules ------------------------------------------------------------------------------------
 
 
-class RowRule(_Rules):
-    key: str
-    label: str
-    pattern: str
-    columns: tuple[tuple[str, str], ...] = ()
-    group: bool = False
-
-    _check = field_validator("pattern")(_compiles)
-
-
-class CellRules(_Rules):
-    blank: str
-    number: str
-    negative: tuple[str, ...]
-    footer: str
-    rule_line: str
-    max_label: int
-    not_label: str
-
-    _check = field_validator("blank", "number", "footer", "rule_line", "not_label")(_compiles)
-
-
-class TableRules(_Rules):
-    title: str
-    number: str
-    start: str
-    header: str | None = None
-    header_end: str | None = None
-    columns: tuple[tuple[str, str], ...] = ()
-    rows: tuple[RowRule, ...] = ()
-
-    _check = field_validator("start", "header", "header_end")(lambda v: v if v is None else _compiles(v))
-
-
-class GenerationRules(_Rules):
-    cells: CellRules | None = None
-    proactive: TableRules
-    applications: TableRules
-    review: TableRules
-
-    def table(self, kind: str) -> TableRules:
-        return getattr(self, kind)
-
-
 @cache
-def generation_rules(template: str) -> GenerationRules:
+def generation_rules(template: str) -> Generation:
     """The table rules of one template generation ("2021" or "2019")."""
-    return load(f"table_{template}", GenerationRules)
-
-
-@cache
-def cell_rules() -> CellRules:
-    cells = generation_rules("2021").cells
-    assert cells is not None, "rules/table_2021.toml: [cells] is required"
-    return cells
+    return generation(template)
 
 
 # --- reading one cell -------------------------------------------------------------------------

@@ -50,14 +50,22 @@ def test_seed_003_repeated_labels_take_their_group():
     assert keys == ["legacy.review.upheld", "legacy.complaints.upheld"]
 
 
+# 2015-qu prints 主动公开 and 网站公开 as 294981916: four splits keep 历年累计 ≥ the year, and no
+# identity chooses (the narrative's 2949条 may not: issue 10), so those cells stay None.
+UNDECIDED = {"2015-qu": ("legacy.proactive.total", "legacy.proactive.channel.website")}
+
+
 @pytest.mark.parametrize("name", PINGTAN)
 def test_pingtan_every_cell_matches_gold(name):
     doc = read(shared(f"pingtan/{name}.txt"))
     table, findings = _legacy(doc)
     _check_spans(doc, table)
     got = {c.key: c.value for c in table.cells if c.key}
-    assert got == _gold(f"pingtan-{name}")
-    assert [f.code for f in findings] == []
+    gold = _gold(f"pingtan-{name}")
+    undecided = {k + suffix for k in UNDECIDED.get(name, ()) for suffix in ("", ".cumulative")}
+    assert all(gold[k] is not None and got[k] is None for k in undecided)
+    assert {k: v for k, v in got.items() if k not in undecided} == {k: v for k, v in gold.items() if k not in undecided}
+    assert [f.code for f in findings] == ["cell_ambiguous"] * len(UNDECIDED.get(name, ()))
 
 
 def test_glued_digits_use_the_unit_as_separator_and_the_parent_row():

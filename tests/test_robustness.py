@@ -14,7 +14,7 @@ from gongkai.errors import GongkaiError
 from gongkai.tables import generation_rules
 
 RULES = generation_rules("2021")
-LABELS = [r.label for r in RULES.applications.rows] + [r.label for r in RULES.proactive.rows]
+LABELS = [r.label for r in RULES.table("applications").rows] + [r.label for r in RULES.table("proactive").rows]
 HEADINGS = ["一、总体情况", "二、主动公开政府信息情况", "三、收到和处理政府信息公开申请情况",
             "四、政府信息公开行政复议、行政诉讼情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项",
             "某市某局2023年政府信息公开工作年度报告", "行政复议", "行政诉讼", "结果维持", "总计", "第二十条第（一）项",

@@ -36,16 +36,16 @@ def table_rows() -> list[tuple[str, list[list[str]]]]:
            ["第二十条第（八）项", "", "", ""], ["信息内容", "本年收费金额（单位：万元）", "", ""],
            ["行政事业性收费", _printed(GOLD["proactive.fees.amount"]), "", ""]]
     t3 = [["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", *APPLICANT_HEADER]]
-    for rule in RULES.applications.rows:
+    for rule in RULES.table("applications").rows:
         if rule.group:
             continue
-        cells = [_printed(GOLD[f"applications.{rule.key}.{c}"]) for c, _ in RULES.applications.columns]
+        cells = [_printed(GOLD[f"applications.{rule.key}.{c}"]) for c, _ in RULES.table("applications").columns]
         t3.append([rule.label, *cells])
     results = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
     t4 = [["行政复议", "", "", "", "", "行政诉讼"] + [""] * 9,
           results + ["未经复议直接起诉", "", "", "", "", "复议后起诉", "", "", "", ""],
           [""] * 5 + results + results,
-          [_printed(GOLD[key]) for key, _ in RULES.review.columns]]
+          [_printed(GOLD[key]) for key, _ in RULES.table("review").columns]]
     return [("二、主动公开政府信息情况", t2), ("三、收到和处理政府信息公开申请情况", t3),
             ("四、政府信息公开行政复议、行政诉讼情况", t4)]
 

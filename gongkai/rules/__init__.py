@@ -89,21 +89,11 @@ class MetaRules(_Rules):
     address: str
     website: str
     website_cue: str
-    templates: dict[str, str]
 
     _check = field_validator(
         "title_end", "title_header", "title_parts", "title_fallback", "title_truncated", "bare_level",
         "name_stop", "period", "published_header", "signed", "phone", "address", "website", "website_cue",
     )(_compiles)
-
-    @field_validator("templates")
-    @classmethod
-    def _templates(cls, value: dict[str, str]) -> dict[str, str]:
-        for name, pattern in value.items():
-            if name not in ("2021", "2019", "pre2019"):
-                raise ValueError(f"unknown template generation {name!r}")
-            _compiles(pattern)
-        return value
 
 
 def read_toml(name: str) -> dict[str, Any]:
