@@ -15,16 +15,16 @@ def build(doc: Document) -> Report:
     template = template_of(doc)
     report_meta, meta_findings = meta(doc, template)
     found_sections, section_findings = sections(doc, report_meta.template)
-    found_tables, table_findings = tables(doc, found_sections, report_meta.template)
+    found = tables(doc, found_sections, report_meta.template)
     report = Report(
         source=doc.source,
         format=doc.format,
         text=doc.text,
         meta=report_meta,
         sections=found_sections,
-        tables=found_tables,
+        tables=found.tables,
         facts=facts(doc, found_sections),
-        findings=tuple(meta_findings + section_findings + table_findings),
+        findings=tuple(meta_findings + section_findings + found.findings),
     )
     return report.model_copy(update={"findings": report.findings + tuple(reconcile(report))})
 

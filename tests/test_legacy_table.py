@@ -9,7 +9,8 @@ import json
 import pytest
 
 from conftest import CORPUS, SEEDS, shared
-from gongkai._legacy_table import legacy_rules, legacy_tables
+from gongkai.tables.legacy import legacy_tables
+from gongkai.template import legacy as legacy_rules
 from gongkai.read import read, read_text
 
 PINGTAN = ["2011-qu", "2011-xian", "2012-qu", "2013-qu", "2014-guanweihui", "2015-qu"]

@@ -411,7 +411,7 @@ def test_seeds_without_error_findings(n):
 
 
 def test_seed_003_response_block_is_caught():
-    from gongkai._legacy_table import legacy_tables
+    from gongkai.tables.legacy import legacy_tables
     from gongkai.read import read
 
     r = _seed(3)

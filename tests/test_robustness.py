@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 import gongkai
 from conftest import SEEDS
 from gongkai.errors import GongkaiError
-from gongkai.tables import generation_rules
+from gongkai.template import generation as generation_rules
 
 RULES = generation_rules("2021")
 LABELS = [r.label for r in RULES.table("applications").rows] + [r.label for r in RULES.table("proactive").rows]

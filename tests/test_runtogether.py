@@ -10,7 +10,12 @@ import re
 import pytest
 
 from conftest import CORPUS, shared
-from gongkai._runtogether import APPLICANT_COLUMNS, MAX_CANDIDATES, REVIEW_KEYS, split_blobs, splits_of
+from gongkai.tables.digits import MAX_CANDIDATES, split_blobs, splits_of
+from gongkai.template import generation
+
+T2021 = generation("2021")
+APPLICANT_COLUMNS = tuple(c for c, _ in T2021.table("applications").columns)
+REVIEW_KEYS = tuple(c for c, _ in T2021.table("review").columns)
 
 ZERO = "0000000"
 
@@ -37,7 +42,7 @@ def test_splits_of_counts_readings_without_leading_zeros(blob, n, count):
 
 def test_row_sum_decides_a_row_alone():
     blobs = _table3(new="801000081", granted="801000081", closed="801000081")
-    result = split_blobs(blobs, "applications", "2021")
+    result = split_blobs(blobs, T2021.table("applications"))
     assert _values(blobs, result)["new"] == (80, 1, 0, 0, 0, 0, 81)
     assert not result.ambiguous and not result.findings
 
@@ -45,7 +50,7 @@ def test_row_sum_decides_a_row_alone():
 def test_column_identities_decide_what_the_row_sum_leaves_open():
     # 110000011 is 11|0|0|0|0|0|11 or 1|10|0|0|0|0|11 by its row sum; 一 = 三 per column decides
     blobs = _table3(new="110000011", granted="100000010", unable_not_held="1000001", closed="110000011")
-    result = split_blobs(blobs, "applications", "2021")
+    result = split_blobs(blobs, T2021.table("applications"))
     assert _values(blobs, result)["new"] == (11, 0, 0, 0, 0, 0, 11)
     assert _values(blobs, result)["closed"] == (11, 0, 0, 0, 0, 0, 11)
 
@@ -53,7 +58,7 @@ def test_column_identities_decide_what_the_row_sum_leaves_open():
 def test_two_readings_that_satisfy_every_identity_stay_ambiguous():
     # new, granted and closed can all be 11|0…|11 or all 1|10|…|11: nothing decides
     blobs = _table3(new="110000011", granted="110000011", closed="110000011")
-    result = split_blobs(blobs, "applications", "2021")
+    result = split_blobs(blobs, T2021.table("applications"))
     assert set(result.ambiguous) == {"new", "granted", "closed"}
     assert result.ambiguous["new"] == [(1, 10, 0, 0, 0, 0, 11), (11, 0, 0, 0, 0, 0, 11)]
     codes = [f.code for f in result.findings]
@@ -64,7 +69,7 @@ def test_two_readings_that_satisfy_every_identity_stay_ambiguous():
 def test_a_row_no_split_can_balance_is_broken_and_the_rest_still_solved():
     # hebei-kjt-2022 prints （七）总计 as 20000011: 2+0+0+0+0+0 != 11 and 20+…+1 != 1
     blobs = _table3(new="110000011", granted="100000010", unable_not_held="1000001", closed="20000011")
-    result = split_blobs(blobs, "applications", "2021")
+    result = split_blobs(blobs, T2021.table("applications"))
     assert "closed" not in result.splits and "closed" not in result.ambiguous
     assert _values(blobs, result)["new"] == (11, 0, 0, 0, 0, 0, 11)
     broken = [f for f in result.findings if f.code == "identities_broken"]
@@ -74,20 +79,20 @@ def test_a_row_no_split_can_balance_is_broken_and_the_rest_still_solved():
 def test_broken_column_identities_are_said_and_only_row_unique_rows_kept():
     # every row balances, but 一 (4) != （七）总计 (3): no reading satisfies the columns
     blobs = _table3(new="4000004", granted="3000003", closed="3000003")
-    result = split_blobs(blobs, "applications", "2021")
+    result = split_blobs(blobs, T2021.table("applications"))
     assert "identities_broken" in [f.code for f in result.findings]
     assert _values(blobs, result)["new"] == (4, 0, 0, 0, 0, 0, 4)  # unique under its row sum
 
 
 def test_table4_groups_decide_a_fifteen_cell_blob():
     blobs = {"row": "10001000001000010"}  # 17 digits: two cells have two
-    result = split_blobs(blobs, "review", "2021")
+    result = split_blobs(blobs, T2021.table("review"))
     assert _values(blobs, result)["row"] == (1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 10, 0, 0, 0, 10)
 
 
 def test_table2_rows_without_identity_are_ambiguous_unless_forced():
     blobs = {"regulations": "000", "normative_documents": "5225", "licensing": "273", "fees": "739.0766"}
-    result = split_blobs(blobs, "proactive", "2021")
+    result = split_blobs(blobs, T2021.table("proactive"))
     assert _values({k: v for k, v in blobs.items() if k != "fees"},
                    type(result)(splits={k: v for k, v in result.splits.items() if k != "fees"})) == {
         "regulations": (0, 0, 0), "licensing": (273,)}
@@ -97,7 +102,7 @@ def test_table2_rows_without_identity_are_ambiguous_unless_forced():
 
 def test_a_pathological_blob_is_capped_not_hung():
     blobs = _table3(new="1" * 60)
-    result = split_blobs(blobs, "applications", "2021")
+    result = split_blobs(blobs, T2021.table("applications"))
     assert "new" not in result.splits
     assert "split_capped" in [f.code for f in result.findings]
     assert MAX_CANDIDATES > 0
@@ -105,7 +110,7 @@ def test_a_pathological_blob_is_capped_not_hung():
 
 def test_blank_cells_are_not_taken_for_glued_ones():
     blobs = {"row": "0 0 0"}  # fewer digits than cells: nothing to split, the caller keeps None
-    result = split_blobs(blobs, "review", "2021")
+    result = split_blobs(blobs, T2021.table("review"))
     assert result.splits == {} and result.findings == []
 
 
@@ -147,7 +152,7 @@ def test_hebei_table3_and_table4_match_gold(gold_id):
     # only the split's own known failures; "issue 3:" ones are about tables.py not calling it yet
     known = {k: v for k, v in gold.get("known_failures", {}).items() if not v.startswith("issue 3:")}
     blobs = _row_blobs(text)
-    result = split_blobs(blobs, "applications", "2021")
+    result = split_blobs(blobs, T2021.table("applications"))
     got = _values(blobs, result)
     checked = 0
     for row in blobs:
@@ -160,7 +165,7 @@ def test_hebei_table3_and_table4_match_gold(gold_id):
                 assert value == gold["values"][key], key
             checked += 1
     review = re.search(r"尚未审结总计([0-9]+)\s*(?:五、|$)", text).group(1)
-    four = split_blobs({"row": review}, "review", "2021")
+    four = split_blobs({"row": review}, T2021.table("review"))
     values = [int(review[s:e]) for s, e in four.splits["row"]]
     assert values == [gold["values"][k] for k in REVIEW_KEYS]
     assert checked == 175

@@ -12,7 +12,7 @@ import pytest
 
 import gongkai
 from conftest import CORPUS
-from gongkai.tables import generation_rules
+from gongkai.template import generation as generation_rules
 
 GOLD = json.loads((CORPUS / "gold" / "hebei-jyt-2022.json").read_text(encoding="utf-8"))["values"]
 RULES = generation_rules("2021")

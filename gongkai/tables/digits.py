@@ -2,7 +2,8 @@
 
 Web crawlers strip the separators between table cells, so a row of seven numbers arrives as one
 digit string. A string of L digits splits into n non-negative integers (no leading zeros except
-"0" itself) in up to C(L-1, n-1) ways; the table's own arithmetic picks the reading:
+"0" itself) in up to C(L-1, n-1) ways; the table's hard identities pick the reading. They are
+declared with the template (rules/table_*.toml, through ``gongkai.template``), for instance:
 
 - table 3, per row: the six applicant columns sum to 总计;
 - table 3, per column: 一 + 二 = （七）总计 + 四, and （七）总计 = the sum of the result rows;
@@ -29,38 +30,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import product
 
-from .models import Finding
-from .rules import finding
-
-APPLICANT_COLUMNS = ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")
-REVIEW_KEYS = tuple(
-    f"{group}.{part}"
-    for group in ("review", "litigation.direct", "litigation.after_review")
-    for part in ("upheld", "corrected", "other", "pending", "total")
-)
-# Table 2 columns per item, in printed order (FORMATS §3).
-PROACTIVE_COLUMNS = {
-    "2021": {
-        "regulations": ("issued", "repealed", "in_force"),
-        "normative_documents": ("issued", "repealed", "in_force"),
-        "licensing": ("decisions",),
-        "penalties": ("decisions",),
-        "enforcement": ("decisions",),
-        "fees": ("amount",),
-    },
-    "2019": {
-        "regulations": ("made", "published", "total_published"),
-        "normative_documents": ("made", "published", "total_published"),
-        "licensing": ("previous", "change", "decisions"),
-        "other_services": ("previous", "change", "decisions"),
-        "penalties": ("previous", "change", "decisions"),
-        "enforcement": ("previous", "change", "decisions"),
-        "fees": ("previous", "change"),
-        "procurement": ("items", "amount"),
-    },
-}
-# Table 3 rows that are not results: the two inputs, the result total and the carry-forward.
-_NOT_RESULTS = frozenset({"new", "carried_over", "closed", "carried_forward"})
+from .. import template
+from ..models import Finding
+from ..rules import finding
+from ..template import TableRules
 
 MAX_STEPS = 200_000  # enumeration steps per row: a 30-digit blob into 7 cells stops here
 MAX_CANDIDATES = 500  # readings kept per row after its own identity
@@ -153,66 +126,80 @@ def _values(blob: str, offsets: Offsets) -> Values:
     return tuple(_value(blob[s:e]) for s, e in offsets)
 
 
-# --- the identities of each table ---------------------------------------------------------
+# --- the identities of a table, as linear equations over (row, column) ------------------------
 
-
-def _row_sum(values: Values) -> bool:
-    """Table 3: the six applicant columns add up to 总计."""
-    return sum(values[:6]) == values[6]
-
-
-def _group_sums(values: Values) -> bool:
-    """Table 4: in each group of five, the four outcomes add up to 总计."""
-    return all(sum(values[g : g + 4]) == values[g + 4] for g in (0, 5, 10))
-
-
-def _no_check(values: Values) -> bool:
-    return True
-
-
-def _application_equations(rows: list[str]) -> list[Equation]:
-    """Per column: 一+二 = （七）+四, （七） = Σ results, and their sum (so one wildcard row
-    — a row nobody can read — still leaves the other identity usable)."""
-    results = [r for r in rows if r not in _NOT_RESULTS]
-    out: list[Equation] = []
-    for c in range(7):
-        balance = (("new", c, 1), ("carried_over", c, 1), ("closed", c, -1), ("carried_forward", c, -1))
-        partition = (("closed", c, 1), *((r, c, -1) for r in results))
-        combined = (("new", c, 1), ("carried_over", c, 1), ("carried_forward", c, -1), *((r, c, -1) for r in results))
-        out.extend((balance, partition, combined))
-    return out
+SLACK = "\0slack"  # a row nobody reads: any non-negative number, for an inequality
+RowCheck = Callable[[Values], bool]
 
 
 @dataclass(frozen=True)
 class _Layout:
     cells: dict[str, int]  # row → number of cells
-    row_check: Callable[[Values], bool]
-    equations: list[Equation]
-    keys: Callable[[str], tuple[str, ...]]  # row → canonical keys of its cells
+    keys: dict[str, tuple[str, ...]]  # row → canonical keys of its cells
+    row_checks: dict[str, list[Equation]]  # identities inside one row (R3.3, R4.1–R4.3)
+    equations: list[Equation]  # identities across rows (R3.1, R3.2), and their combinations
+    reasons: dict[str, str]  # row → the rule ids of its own identities, for messages
+    across: str  # the rule ids of the identities across rows
 
 
-def _layout(table: str, template: str, rows: list[str]) -> _Layout:
-    if table == "applications":
-        return _Layout(
-            cells=dict.fromkeys(rows, 7),
-            row_check=_row_sum,
-            equations=_application_equations(rows),
-            keys=lambda r: tuple(f"applications.{r}.{c}" for c in APPLICANT_COLUMNS),
-        )
-    if table == "review":
-        return _Layout(cells=dict.fromkeys(rows, 15), row_check=_group_sums, equations=[], keys=lambda r: REVIEW_KEYS)
-    if table == "proactive":
-        columns = PROACTIVE_COLUMNS.get(template, PROACTIVE_COLUMNS["2021"])
-        unknown = [r for r in rows if r not in columns]
-        if unknown:
-            raise ValueError(f"no table-2 item {unknown[0]!r} in template {template!r}")
-        return _Layout(
-            cells={r: len(columns[r]) for r in rows},
-            row_check=_no_check,
-            equations=[],
-            keys=lambda r: tuple(f"proactive.{r}.{c}" for c in columns[r]),
-        )
-    raise ValueError(f"table must be applications, review or proactive, not {table!r}")
+def _terms(eq: template.Equation, where: dict[str, tuple[str, int]], n: int) -> Equation:
+    """Σ left − Σ right (± a slack for an inequality) as (row, column, coefficient) terms."""
+    terms = [(*where[k], 1) for k in eq.left] + [(*where[k], -1) for k in eq.right]
+    if eq.identity.relation != "==":
+        terms.append((f"{SLACK}{n}", 0, 1 if eq.identity.relation == "<=" else -1))
+    return tuple(terms)
+
+
+def _eliminated(a: Equation, b: Equation) -> Equation | None:
+    """a ± b with a shared cell cancelled (一+二=七+四 and 七=Σ results give 一+二=Σ results+四),
+    so that one unreadable row still leaves an identity between the others."""
+    shared = {(r, c) for r, c, _ in a} & {(r, c) for r, c, _ in b}
+    if not shared:
+        return None
+    r0, c0 = next(iter(sorted(shared)))
+    sign = -1 if dict(((r, c), k) for r, c, k in a)[(r0, c0)] == dict(((r, c), k) for r, c, k in b)[(r0, c0)] else 1
+    total: dict[tuple[str, int], int] = {}
+    for r, c, k in (*a, *((r, c, sign * k) for r, c, k in b)):
+        total[(r, c)] = total.get((r, c), 0) + k
+    return tuple((r, c, k) for (r, c), k in total.items() if k)
+
+
+def _layout(table: TableRules, rows: list[str]) -> _Layout:
+    """The cells and hard identities of the rows in play; rows the table prints but the text
+    lacks stay in the identities as unknowns."""
+    printed = table.printed_rows(set(rows))
+    keys = {r: table.cell_keys(r) for r in dict.fromkeys([*printed, *rows])}
+    where = {k: (r, i) for r, ks in keys.items() for i, k in enumerate(ks)}
+    row_checks: dict[str, list[Equation]] = {r: [] for r in keys}
+    reasons: dict[str, list[str]] = {r: [] for r in keys}
+    across: list[tuple[str, Equation]] = []
+    across_rules: list[str] = []
+    for n, eq in enumerate(e for e in template.equations(table, set(rows)) if e.identity.hard):
+        terms = _terms(eq, where, n)
+        touched = {r for r, _, _ in terms}
+        if len(touched) == 1:
+            (row,) = touched
+            row_checks[row].append(terms)
+            reasons[row] += [eq.identity.rule] if eq.identity.rule not in reasons[row] else []
+        else:
+            across.append((eq.scope, terms))
+            across_rules += [eq.identity.rule] if eq.identity.rule not in across_rules else []
+    combined = [c for i, (s, a) in enumerate(across) for t, b in across[i + 1 :] if s == t
+                if (c := _eliminated(a, b)) is not None]
+    return _Layout(
+        cells={r: len(ks) for r, ks in keys.items()}, keys=keys, row_checks=row_checks,
+        equations=[t for _, t in across] + combined,
+        reasons={r: _rule_range(v) for r, v in reasons.items()}, across="/".join(across_rules) or "-",
+    )
+
+
+def _rule_range(rules: list[str]) -> str:
+    """R3.3; R4.1-R4.3 for a run of rules; - for none."""
+    return "-" if not rules else rules[0] if len(rules) == 1 else f"{rules[0]}-{rules[-1]}"
+
+
+def _holds(checks: list[Equation], values: Values) -> bool:
+    return all(sum(k * values[c] for _, c, k in terms) == 0 for terms in checks)
 
 
 # --- the search across rows ---------------------------------------------------------------
@@ -297,36 +284,34 @@ class _Search:
         return True
 
 
-def split_blobs(blobs: dict[str, str], table: str, template: str) -> SplitResult:
-    """Decode run-together rows of table 3 ("applications"), 4 ("review") or 2 ("proactive").
+def split_blobs(blobs: dict[str, str], table: TableRules, known: dict[str, Values] | None = None) -> SplitResult:
+    """Decode the run-together rows of ``table`` with its hard identities (rules/table_*.toml).
 
-    ``blobs`` maps a row key (``new``, ``denied.state_secret``, ``row`` for table 4, ``fees`` …)
-    to the row's digit text, without the next label's item number. Returns, per decided row,
-    the (start, end) offsets of each cell inside its blob; per undecided row, the candidate
-    readings; and the findings (their keys name the cells; the caller adds spans).
+    ``blobs`` maps a row key (``new``, ``denied.state_secret``, ``fees`` …; ``row`` for a
+    single-row table) to the row's digit text, without the next label's item number; ``known``
+    holds the rows read cell by cell (None for a blank cell), which the identities may use.
+    Returns, per decided row, the (start, end) offsets of each cell inside its blob; per
+    undecided row, the candidate readings; and the findings (their keys name the cells; the
+    caller adds spans).
     """
-    layout = _layout(table, template, list(blobs))
-    options: dict[str, dict[Values, Offsets]] = {}
+    known = known or {}
+    layout = _layout(table, [*blobs, *known])
+    options: dict[str, dict[Values, Offsets]] = {r: {v: ()} for r, v in known.items() if len(v) == layout.cells[r]}
     findings: list[Finding] = []
     for row, blob in blobs.items():
         if _most_cells(blob) < layout.cells[row]:
             continue  # fewer digits than cells: blank cells, not glued ones; the caller keeps them None
         try:
-            found = _candidates(blob, layout.cells[row], layout.row_check)
+            found = _candidates(blob, layout.cells[row], lambda v, c=layout.row_checks[row]: _holds(c, v))
         except _Capped:
-            findings.append(finding("split_capped", keys=layout.keys(row), digits=blob, limit=MAX_CANDIDATES))
+            findings.append(finding("split_capped", keys=layout.keys[row], digits=blob, limit=MAX_CANDIDATES))
             continue
         if not found:
-            findings.append(finding("identities_broken", keys=layout.keys(row), digits=blob,
-                                    reason=_row_reason(table)))
+            findings.append(finding("identities_broken", keys=layout.keys[row], digits=blob,
+                                    reason=layout.reasons[row]))
             continue
         options[row] = found
     return _verdict(blobs, layout, options, findings)
-
-
-def _row_reason(table: str) -> str:
-    """The rule ids (FORMATS §8) of the identity a single row must satisfy."""
-    return {"applications": "R3.3", "review": "R4.1-R4.3"}.get(table, "-")
 
 
 def _verdict(blobs, layout: _Layout, options: dict[str, dict[Values, Offsets]], findings: list[Finding]) -> SplitResult:
@@ -337,22 +322,24 @@ def _verdict(blobs, layout: _Layout, options: dict[str, dict[Values, Offsets]], 
     if not layout.equations:  # each row stands alone (table 2, table 4)
         readings = {r: set(o) for r, o in options.items()}
     elif search.capped:
-        findings.append(finding("split_capped", keys=(), digits="; ".join(blobs[r] for r in options),
+        findings.append(finding("split_capped", keys=(), digits="; ".join(blobs[r] for r in options if r in blobs),
                                 limit=MAX_SOLUTIONS))
         readings = {r: set(o) for r, o in options.items()}
     elif options and search.solutions == 0:
-        findings.append(finding("identities_broken", keys=(), digits="; ".join(blobs[r] for r in options),
-                                reason="R3.1/R3.2"))
+        findings.append(finding("identities_broken", keys=(), digits="; ".join(blobs[r] for r in options if r in blobs),
+                                reason=layout.across))
         readings = {r: set(o) for r, o in options.items()}
     else:
         readings = search.seen
     splits: dict[str, Offsets] = {}
     ambiguous: dict[str, list[Values]] = {}
     for row, values in readings.items():
+        if row not in blobs:
+            continue  # a row read cell by cell: only a constraint here
         if len(values) == 1:
             splits[row] = options[row][next(iter(values))]
         else:
             ambiguous[row] = sorted(values)
-            findings.append(finding("cell_ambiguous", keys=layout.keys(row), digits=blobs[row],
+            findings.append(finding("cell_ambiguous", keys=layout.keys[row], digits=blobs[row],
                                     candidates=" / ".join("|".join(map(str, v)) for v in ambiguous[row])))
     return SplitResult(splits=splits, ambiguous=ambiguous, findings=findings)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from .read import Document
+from ..read import Document
 
 _TAB_CELL = regex.compile(r"\t")
 _WHITE_CELL = regex.compile(r"[ \u3000]+")

@@ -1,16 +1,10 @@
-"""tables: Document + sections → Tables (standard tables located, cells keyed and spanned).
+"""Rows of cells → keyed cells of the standard tables (2019, 2021, and any generation declared
+in rules/table_*.toml), by their printed labels.
 
-Tables 2, 3 and 4 of the 2021 and 2019 templates are read by their printed labels
-(rules/table_2021.toml, rules/table_2019.toml); positions are used only inside a row whose label
-is known (DESIGN "Pitfalls"). ``_table_text`` cuts a table's text into rows of cells whatever
-its layout (DOCX dumps, web text with a cell per line, tab grids, PDF lines, markdown); here
-each row gets its label and key, a label with no numbers on its line gets them from the lines
-after it (a cell per line) or beside it (PDF), and crawler text with the whole table on one
-line is cut at its labels, each row's run-together digits decoded by ``_runtogether.split_blobs``
-with the table's identities.
-
-Pre-2019 统计表 are read by ``_legacy_table``. What does not map (a renamed row, a custom table
-like a 近三年 history) is kept as a Table of kind ``unmapped`` with key-less cells.
+Positions are used only inside a row whose label is known (DESIGN "Pitfalls"). A label with no
+numbers on its line gets them from the lines after it (a cell per line) or beside it (PDF); a
+row whose cells ran together is decoded by ``digits.split_blobs`` with the table's identities.
+What the text looks like is ``layout``'s business; this module only knows labels and keys.
 """
 
 from __future__ import annotations
@@ -20,25 +14,18 @@ from functools import cache
 
 import regex
 
-from ._legacy_table import legacy_tables
-from ._runtogether import split_blobs
-from ._table_text import Row, Tok, lines_of, rows_of, split_line
-from .models import Cell, Finding, Number, Section, Span, Table
-from .read import Document
-from .rules import compiled, finding
-from .template import Generation, RowRule, TableRules, cell_rules, generation
+from ..models import Cell, Finding, Number, Section, Span, Table
+from ..read import Document
+from ..rules import compiled, finding
+from ..template import RowRule, TableRules, cell_rules
+from .digits import split_blobs
+from .layout import Row, Tok, lines_of, rows_of, split_line
 
 _SPACE = regex.compile(r"\s+")
 _DIGITS = regex.compile(r"\d+")
 
 
 # --- rules ------------------------------------------------------------------------------------
-
-
-@cache
-def generation_rules(template: str) -> Generation:
-    """The table rules of one template generation ("2021" or "2019")."""
-    return generation(template)
 
 
 # --- reading one cell -------------------------------------------------------------------------
@@ -153,7 +140,7 @@ def _stream_values(rows: list[Row], table: TableRules) -> None:
             if later.kind != "values" or later.consumed or len(later.cells) != 1:
                 break
             following.append(later)
-        n = len(_columns(table, row.key))
+        n = len(table.columns_of(row.key))
         if len(following) == n or len(following) >= 2:
             for later in following:
                 later.consumed = True
@@ -219,11 +206,6 @@ def _cell(doc: Document, tok: Tok, key: str | None, row: str, column: str, readi
     return Cell(key=key, value=value, raw=raw, span=span, row=row, column=column, page=doc.page_of(tok.start))
 
 
-def _columns(table: TableRules, key: str) -> tuple[tuple[str, str], ...]:
-    rule = next(r for r in table.rows if r.key == key)
-    return rule.columns or table.columns
-
-
 def _full_key(kind: str, row: str, column: str) -> str:
     return f"{kind}.{row}.{column}"
 
@@ -231,7 +213,7 @@ def _full_key(kind: str, row: str, column: str) -> str:
 def _read_row(doc: Document, kind: str, table: TableRules, key: str, label: str, values: list[Tok], reading: _Reading) -> None:
     if key in reading.cells or key in reading.blobs:
         return  # the first printing of a row wins (a label broken over two lines matches twice)
-    columns = _columns(table, key)
+    columns = table.columns_of(key)
     n = len(columns)
     fitted = _fit(values, n)
     if len(fitted) == n:
@@ -253,11 +235,11 @@ def _read_rows(doc: Document, kind: str, table: TableRules, rows: list[Row], rea
         _classify(doc, row, table)
     _stream_values(rows, table)
     _pair_values(rows)
-    if kind == "applications":
+    if _row_identity(table) is not None:
         _drop_subtotal_column(doc, table, rows, reading)
     for row in rows:
         if row.kind == "keyed" and row.key:
-            if any(t.end > t.start for t in row.values) or len(row.values) == len(_columns(table, row.key)):
+            if any(t.end > t.start for t in row.values) or len(row.values) == len(table.columns_of(row.key)):
                 _read_row(doc, kind, table, row.key, row.label, row.values, reading)
         elif row.kind == "values" and not row.consumed:
             label = _SPACE.sub("", " ".join(t.raw(doc) for t in row.cells if not _value_like(t.folded(doc))))
@@ -275,7 +257,7 @@ def _drop_subtotal_column(doc: Document, table: TableRules, rows: list[Row], rea
     numbers = [[parse_value(t.folded(doc))[0] for t in values] for _, values in wide]
     if len(wide) < 3 or any(v is None for vs in numbers for v in vs):
         return
-    fits = [j for j in range(n) if all(_is_subtotal(vs, j) for vs in numbers)]
+    fits = [j for j in range(n) if all(_is_subtotal(vs, j, table) for vs in numbers)]
     readings = {tuple(tuple(vs[:j] + vs[j + 1 :]) for vs in numbers) for j in fits}
     if len(readings) != 1:  # no column, or several giving different cells (all-zero rows agree)
         return
@@ -287,10 +269,22 @@ def _drop_subtotal_column(doc: Document, table: TableRules, rows: list[Row], rea
                                     for _, v in wide if v[j].end > v[j].start), table=table.number, position=j + 1))
 
 
-def _is_subtotal(values: list, j: int) -> bool:
+def _row_identity(table: TableRules) -> tuple[list[int], list[int]] | None:
+    """Column positions of the table's hard identity inside a row (six applicants = 总计)."""
+    index = {c: i for i, (c, _) in enumerate(table.columns)}
+    for ident in table.identities:
+        if ident.each == "row" and ident.hard and not ident.rows:
+            return [index[c] for c in ident.left], [index[c] for c in ident.right]
+    return None
+
+
+def _is_subtotal(values: list, j: int, table: TableRules) -> bool:
     """Without column j the row balances, and column j is the sum of a run of columns next to it."""
+    identity = _row_identity(table)
+    assert identity is not None
     rest = values[:j] + values[j + 1 :]
-    if sum(rest[:-1]) != rest[-1]:
+    left, right = identity
+    if sum(rest[i] for i in left) != sum(rest[i] for i in right):
         return False
     before = [sum(values[i:j]) for i in range(j - 1)]  # runs of two or more ending just before j
     after = [sum(values[j + 1 : k]) for k in range(j + 3, len(values))]
@@ -332,7 +326,7 @@ def _read_inline(doc: Document, kind: str, table: TableRules, row: Row, reading:
             toks = split_line(doc, start, end)
         else:
             start = end = m.end
-            toks = [Tok(m.end, m.end)] * len(_columns(table, m.key))
+            toks = [Tok(m.end, m.end)] * len(table.columns_of(m.key))
         label = _SPACE.sub("", doc.text[label_from : max(start, m.end)])
         previous_end = end
         _read_row(doc, kind, table, m.key, label, toks, reading)
@@ -348,13 +342,14 @@ def _region(doc: Document, sections: tuple[Section, ...], kind: str, table: Tabl
     if section is not None:
         m = compiled(table.start).search(doc.folded, section.span.start, section.span.end)
         return (m.start(), section.span.end) if m else None
-    cue = table.header_end if kind == "review" else table.start
+    single = table.shape == "single_row"
+    cue = table.header_end if single else table.start
     m = compiled(cue or table.start).search(doc.folded)
     if m is None:
         return None
     later = [s.span.start for s in sections if s.span.start > m.start()]
     begin = m.start()
-    if kind == "review":  # back to the group header before the first header word
+    if single:  # back to the group header before the first header word
         head = compiled(table.start).search(doc.folded, max(0, begin - 200), begin)
         begin = head.start() if head else begin
     return begin, min(later, default=len(doc.text))
@@ -416,21 +411,17 @@ def _read_review(doc: Document, table: TableRules, region: tuple[int, int], read
 # --- run-together rows ----------------------------------------------------------------------
 
 
-def _blob_keys(kind: str, table: TableRules, row: str) -> list[tuple[str, str]]:
-    if kind == "review":
-        return list(table.columns)
-    return [(_full_key(kind, row, c), printed) for c, printed in _columns(table, row)]
-
-
-def _split_blobs(doc: Document, kind: str, table: TableRules, template: str, reading: _Reading) -> None:
+def _split_blobs(doc: Document, table: TableRules, reading: _Reading) -> None:
     """Decode run-together rows with the table's identities (``_runtogether``); a row it cannot
     decide keeps None cells (the finding saying why comes from the splitter)."""
     if not reading.blobs:
         return
     blobs = {row: tok.folded(doc) for row, (tok, _) in reading.blobs.items()}
-    result = split_blobs(blobs, kind, template)
+    known = {row: tuple(c.value for c in cells) for row, cells in reading.cells.items()}
+    result = split_blobs(blobs, table, known)
     for row, (tok, label) in reading.blobs.items():
-        keys = _blob_keys(kind, table, row)
+        keys = list(zip(table.cell_keys(row), (printed for _, printed in (table.columns if table.shape == "single_row"
+                                                                          else table.columns_of(row)))))
         offsets = result.splits.get(row)
         if offsets is not None and len(offsets) == len(keys):
             toks = [Tok(tok.start + s, tok.start + e) for s, e in offsets]
@@ -453,25 +444,13 @@ def _with_spans(f: Finding, reading: _Reading) -> Finding:
 # --- one standard table -----------------------------------------------------------------------
 
 
-def _expected_rows(table: TableRules, found: set[str]) -> list[RowRule]:
-    """The rows a complete table has; a group row (其他处理 in 2021) only when printed alone."""
-    leaves = [r for r in table.rows if not r.group]
-    groups = [r for r in table.rows if r.group and r.key in found]
-    if groups:
-        prefix = groups[0].key.rsplit(".", 1)[0] + "."
-        leaves = [r for r in leaves if not (r.key.startswith(prefix) and r.key not in found)]
-        leaves += groups
-    return leaves
-
-
-def _completeness(kind: str, table: TableRules, reading: _Reading, span: Span) -> list[Finding]:
+def _completeness(table: TableRules, reading: _Reading, span: Span) -> list[Finding]:
     """Rows the table lacks: after the last one printed → truncated; elsewhere → missing."""
-    if kind == "review":
+    if table.shape == "single_row":
         return []
     found = set(reading.cells)
     order = [r.key for r in table.rows]
-    expected = _expected_rows(table, found)
-    missing = [r for r in expected if r.key not in found]
+    missing = [r for r in table.rows if r.key in table.printed_rows(found) and r.key not in found]
     if not missing:
         return []
     last_found = max((order.index(k) for k in found if k in order), default=-1)
@@ -481,17 +460,17 @@ def _completeness(kind: str, table: TableRules, reading: _Reading, span: Span) -
     number = table.number
     if tail:
         last = next((r.label for r in table.rows if r.key == order[last_found]), "") if last_found >= 0 else ""
-        out.append(finding("table_truncated", keys=_cell_keys(kind, table, tail), spans=(span,),
+        out.append(finding("table_truncated", keys=_cell_keys(table, tail), spans=(span,),
                            table=number, last=last, count=len(tail), rows="、".join(r.label for r in tail)))
     if inner:
-        out.append(finding("table_rows_missing", keys=_cell_keys(kind, table, inner), spans=(span,),
+        out.append(finding("table_rows_missing", keys=_cell_keys(table, inner), spans=(span,),
                            table=number, count=len(inner), rows="、".join(r.label for r in inner)))
     return out
 
 
-def _cell_keys(kind: str, table: TableRules, rows: list[RowRule]) -> tuple[str, ...]:
+def _cell_keys(table: TableRules, rows: list[RowRule]) -> tuple[str, ...]:
     """Every canonical key of the rows (applications.closed → applications.closed.natural, …)."""
-    return tuple(_full_key(kind, r.key, c) for r in rows for c, _ in _columns(table, r.key))
+    return tuple(k for r in rows for k in table.cell_keys(r.key))
 
 
 def _drop_group_rows(table: TableRules, reading: _Reading) -> None:
@@ -504,25 +483,24 @@ def _drop_group_rows(table: TableRules, reading: _Reading) -> None:
             del reading.cells[rule.key]
 
 
-def read_table(doc: Document, sections: tuple[Section, ...], kind: str, template: str) -> tuple[Table | None, _Reading]:
-    """One standard table (proactive / applications / review) of a template generation."""
-    table = generation_rules(template).table(kind)
+def read_table(doc: Document, sections: tuple[Section, ...], table: TableRules, template: str) -> tuple[Table | None, _Reading]:
+    """One standard table of a template generation: its region, rows, keyed cells, decoded digits."""
     reading = _Reading()
-    region = _region(doc, sections, kind, table)
+    region = _region(doc, sections, table.kind, table)
     if region is None:
         return None, reading
     reading.region = region
-    if kind == "review":
+    if table.shape == "single_row":
         _read_review(doc, table, region, reading)
     else:
         rows = rows_of(doc, *region, _skipped_lines())
         inline = _inline_lines(doc, rows, table)
         if inline:
             for row in inline:
-                _read_inline(doc, kind, table, row, reading)
+                _read_inline(doc, table.kind, table, row, reading)
         else:
-            _read_rows(doc, kind, table, rows, reading)
-    _split_blobs(doc, kind, table, template, reading)
+            _read_rows(doc, table.kind, table, rows, reading)
+    _split_blobs(doc, table, reading)
     _drop_group_rows(table, reading)
     if not reading.cells:
         return None, reading
@@ -530,16 +508,16 @@ def read_table(doc: Document, sections: tuple[Section, ...], kind: str, template
     cells = tuple(c for row in sorted(reading.cells, key=lambda k: order.get(k, 0)) for c in reading.cells[row])
     spans = [c.span for c in cells if c.span is not None]
     span = Span(start=min(s.start for s in spans), end=max(s.end for s in spans)) if spans else None
-    out = Table(kind=kind, template=template, title=table.title, span=span, cells=cells)
+    out = Table(kind=table.kind, template=template, title=table.title, span=span, cells=cells)
     if span is not None:
-        reading.findings.extend(_completeness(kind, table, reading, span))
+        reading.findings.extend(_completeness(table, reading, span))
     return out, reading
 
 
 # --- tables nobody defined: kept as printed ---------------------------------------------------
 
 
-def _unmapped_tables(doc: Document, taken: list[tuple[int, int]]) -> list[Table]:
+def unmapped_tables(doc: Document, taken: list[tuple[int, int]]) -> list[Table]:
     """Blocks of tab-separated or pipe cells outside the standard tables (a 近三年 history…)."""
     out = []
     block: list[tuple[int, int]] = []
@@ -579,33 +557,3 @@ def _block_table(doc: Document, block: list[tuple[int, int]]) -> Table | None:
     span = Span(start=rows[0].start, end=rows[-1].end)
     title = _SPACE.sub("", doc.text[max(0, span.start - 200) : span.start].strip().split("\n")[-1])[:60]
     return Table(kind="unmapped", template=None, title=title, span=span, cells=tuple(cells))
-
-
-# --- the stage --------------------------------------------------------------------------------
-
-
-def tables(doc: Document, sections: tuple[Section, ...], template: str | None) -> tuple[tuple[Table, ...], list[Finding]]:
-    """The statistical tables of the report, with findings for missing or truncated ones."""
-    if template == "pre2019":
-        found, findings = legacy_tables(doc, sections)
-        return tuple(found), findings
-    generation = template if template in ("2021", "2019") else "2021"
-    out: list[Table] = []
-    findings: list[Finding] = []
-    unmapped: list[Cell] = []
-    taken: list[tuple[int, int]] = []
-    for kind in ("proactive", "applications", "review"):
-        table, reading = read_table(doc, sections, kind, generation)
-        findings.extend(reading.findings)
-        if reading.region is not None and table is not None:
-            taken.append(reading.region)
-        unmapped.extend(reading.unmapped)
-        if table is None:
-            rules = generation_rules(generation).table(kind)
-            findings.append(finding("table_missing", table=rules.number, title=rules.title))
-            continue
-        out.append(table)
-    if unmapped:
-        out.append(Table(kind="unmapped", template=generation, title="unmapped rows of the standard tables", cells=tuple(unmapped)))
-    out.extend(_unmapped_tables(doc, taken))
-    return tuple(out), findings

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 
 import regex
 
-from ._runtogether import Values, _Capped, _Search, _tokens, _values, splits_of
-from .models import Cell, Finding, Section, Span, Table
-from .read import Document
-from .rules import compiled, finding
-from .template import LegacyGeneration, legacy
-from .template import LegacyLayout as Layout
+from .digits import Values, _Capped, _Search, _tokens, _values, splits_of
+from ..models import Cell, Finding, Span, Table
+from ..read import Document
+from ..rules import compiled, finding
+from ..template import LegacyGeneration, legacy
+from ..template import LegacyLayout as Layout
 
 
 def legacy_rules() -> LegacyGeneration:
@@ -281,7 +281,7 @@ def _unreadable(doc: Document, rows: list[_Row]) -> list[Finding]:
     return out
 
 
-def legacy_tables(doc: Document, sections: tuple[Section, ...] = ()) -> tuple[list[Table], list[Finding]]:
+def legacy_tables(doc: Document) -> tuple[list[Table], list[Finding]]:
     """The pre-2019 统计表 of the report (none when it has no such table), and findings."""
     found = _find_table(doc.folded)
     if found is None:
