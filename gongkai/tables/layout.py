@@ -4,9 +4,12 @@
   continued on lines of its own (``结果\\n纠正``, ``自\\n\\n然\\n\\n人``);
 - web text with one cell per line and runs of empty lines between cells and (longer) rows;
 - lines of cells: the readers' tab-separated grids, PDF text (cells split by spaces), markdown
-  pipe tables and whitespace-aligned plain tables.
+  pipe tables and whitespace-aligned plain tables;
+- pre-2019 statistics tables (``stat_rows``): label, unit word, values — a cell per line, or the
+  whole table on one line with the cells' digits possibly run together.
 
-What the rows mean (labels, keys) is decided in ``tables``; this module only cuts text.
+What the rows mean (labels, keys) is decided in ``keyed`` and ``legacy``; digits run together
+are decoded in ``digits``. This module only cuts text. A new layout goes here.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from dataclasses import dataclass, field
 import regex
 
 from ..read import Document
+from ..rules import compiled
+from .digits import _tokens
 
 _TAB_CELL = regex.compile(r"\t")
 _WHITE_CELL = regex.compile(r"[ \u3000]+")
@@ -220,3 +225,105 @@ def rows_of(doc: Document, start: int, end: int, skip: regex.Pattern[str]) -> li
     if sizes is not None:
         return _gap_rows(doc, gapped, *sizes)
     return _line_rows(doc, lines, skip)
+
+# --- pre-2019 statistics tables: label, unit, values -------------------------------------------
+
+
+@dataclass
+class StatRow:
+    """One printed row: its label, and per value column the (start, end) of its text, or None."""
+
+    label: tuple[int, int]
+    unit: str
+    values: list[tuple[int, int] | None]
+    glued: tuple[int, int] | None = None  # digits of several cells run together
+
+
+@dataclass(frozen=True)
+class StatWords:
+    """What separates a statistics row's parts: its unit words, and the item numbers (2.) that
+    may start a label glued onto the previous row's digits."""
+
+    units: tuple[str, ...]
+    label_start: str
+    item_number: str
+
+
+def stat_rows(folded: str, start: int, end: int, ncols: int, words: StatWords) -> list[StatRow]:
+    """Rows of a pre-2019 statistics table: one cell per line (DOCX dumps: tab-led cells, blank
+    lines between rows), or the whole table on one line (web pages), the unit word (条, 件 …)
+    ending every label, with spaces between the cells or none at all."""
+    if "\n\t" in folded[start:end]:
+        return _stat_line_rows(folded, start, end, ncols)
+    return _stat_inline_rows(folded, start, end, ncols, words)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` narrowed to the non-space characters inside it."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _stat_line_rows(folded: str, start: int, end: int, ncols: int) -> list[StatRow]:
+    """One cell per line: tab-led cells, blank lines between rows, label lines continued."""
+    rows: list[StatRow | None] = []
+    cells: list[tuple[int, int]] = []
+    pos = start
+    for line in folded[start:end].split("\n") + [""]:
+        line_start, pos = pos, pos + len(line) + 1
+        if line.startswith("\t"):
+            cells.append(_strip(folded, line_start + 1, line_start + len(line)))
+        elif line.strip() and cells:  # a label broken onto a line of its own
+            cells[-1] = (cells[-1][0], _strip(folded, line_start, line_start + len(line))[1])
+        elif not line.strip() and cells:
+            rows.append(_stat_line_row(folded, cells, ncols))
+            cells = []
+    return [r for r in rows if r is not None]
+
+
+def _stat_line_row(folded: str, cells: list[tuple[int, int]], ncols: int) -> StatRow | None:
+    if len(cells) < 2 or cells[0][0] == cells[0][1]:
+        return None
+    values = [c if c[0] < c[1] else None for c in cells[2 : 2 + ncols]]
+    values += [None] * (ncols - len(values))
+    return StatRow(label=cells[0], unit=folded[cells[1][0] : cells[1][1]], values=values)
+
+
+def _stat_inline_rows(folded: str, start: int, end: int, ncols: int, words: StatWords) -> list[StatRow]:
+    """The whole table on one line: label, unit, values; glued digits kept for decoding."""
+    units = "|".join(regex.escape(u) for u in words.units)
+    row = regex.compile(rf"(?P<label>(?:{words.label_start})?[^\s\d][^\n]{{0,80}}?)\s*(?P<unit>{units})(?=[ \t]*\d)(?P<values>(?:[ \t]*\d+(?:\.\d+)?)*)")
+    rows: list[StatRow] = []
+    pos = start
+    expected_item = 1
+    while (m := row.search(folded, pos, end)) is not None:
+        label = _strip(folded, *m.span("label"))
+        v_start, v_end = m.span("values")
+        number = compiled(words.item_number).match(folded, label[0])
+        expected_item = int(number["n"]) + 1 if number else 1
+        v_end = _cut_next_item(folded, v_start, v_end, end, expected_item)
+        rows.append(_stat_inline_row(folded, label, m["unit"], v_start, v_end, ncols))
+        pos = v_end
+    return rows
+
+
+def _cut_next_item(folded: str, v_start: int, v_end: int, end: int, expected: int) -> int:
+    """Where the values stop when the next label's item number (``2.``) is glued onto them."""
+    v_end = _strip(folded, v_start, v_end)[1]
+    if v_end >= end or folded[v_end] not in ".、" or v_end == v_start:
+        return v_end
+    number = str(expected)
+    cut = len(number) if folded[v_start:v_end].endswith(number) and v_end - len(number) > v_start else 1
+    return v_end - cut
+
+
+def _stat_inline_row(folded: str, label: tuple[int, int], unit: str, v_start: int, v_end: int, ncols: int) -> StatRow:
+    tokens = [(v_start + s, v_start + e) for s, e in _tokens(folded[v_start:v_end])]
+    spaced = any(c.isspace() for c in folded[v_start - 1 : v_end])  # a space after the unit too
+    if len(tokens) == 1 and ncols > 1 and not spaced and tokens[0][1] - tokens[0][0] >= ncols:
+        return StatRow(label=label, unit=unit, values=[None] * ncols, glued=tokens[0])
+    values: list[tuple[int, int] | None] = list(tokens[:ncols])
+    return StatRow(label=label, unit=unit, values=values + [None] * (ncols - len(values)))

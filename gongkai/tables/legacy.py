@@ -1,18 +1,13 @@
-"""Pre-2019 统计表: rows found by label, keyed ``legacy.<row>``, from every text layout.
+"""Pre-2019 统计表: rows (from ``layout.stat_rows``) keyed ``legacy.<row>`` by their labels.
 
-Two layouts of the same tables arrive (FORMATS §7):
-
-- one cell per line (DOCX text dumps, seed 003): a tab starts each cell, blank lines separate
-  rows, a label may continue on a line of its own;
-- one line for the whole table (web pages): ``label unit values`` in a row, with spaces between
-  the cells, or with none at all (``主动公开信息数条4251516``, ``…网站公开条41815092.政府公报…``).
-
-The unit word (条, 件 …) ends every label, so it is the separator. Digits glued together are
-decoded like the crawler-text tables (``_runtogether``): a 历年累计 is never below the year's
-count (P9), a 其中 row never exceeds its parent (P7/P8), sub-items of a partitioned parent add up
-to it (P1-P6); where those leave more than one reading, the report's own sentence stating the
-same count (``主动公开政府信息425条``) may choose; otherwise the cells stay None with
-``cell_ambiguous``. Labels without an alias keep their printed label with key None.
+Each row's label is matched against the aliases of rules/table_pre2019.toml (a repeated label
+takes the group it is printed under); a row introduced by 其中 or an item number belongs to the
+row above. Digits a crawler glued together are decoded like the crawler-text tables
+(``digits``): a 历年累计 is never below the year's count (P9), a 其中 row never exceeds its
+parent (P8), and the sub-items of a parent whose `hard` partition the template declares add up
+to it (P1–P6). Where those leave more than one reading the cells stay None with
+``cell_ambiguous``: the report's own narrative never chooses, or the narrative check would
+compare a number with itself. Labels without an alias keep their printed label with key None.
 """
 
 from __future__ import annotations
@@ -21,12 +16,13 @@ from dataclasses import dataclass
 
 import regex
 
-from .digits import Values, _Capped, _Search, _tokens, _values, splits_of
 from ..models import Cell, Finding, Span, Table
 from ..read import Document
 from ..rules import compiled, finding
 from ..template import LegacyGeneration, legacy
 from ..template import LegacyLayout as Layout
+from .digits import Values, _Capped, _Search, _values, splits_of
+from .layout import StatRow, StatWords, stat_rows
 
 
 def legacy_rules() -> LegacyGeneration:
@@ -34,18 +30,12 @@ def legacy_rules() -> LegacyGeneration:
 
 
 @dataclass
-class _Row:
-    """One printed row: its label, and per value column the (start, end) of its text, or None."""
-
-    label: tuple[int, int]
-    unit: str
-    values: list[tuple[int, int] | None]
-    glued: tuple[int, int] | None = None  # digits of several cells run together
+class _Row(StatRow):
     key: str | None = None
     parent: int | None = None  # index of the row a 其中/numbered row belongs to
 
 
-# --- finding the table and its rows -------------------------------------------------------
+# --- finding the table ---------------------------------------------------------------------
 
 
 def _find_table(folded: str) -> tuple[Layout, regex.Match[str], int] | None:
@@ -57,78 +47,6 @@ def _find_table(folded: str) -> tuple[Layout, regex.Match[str], int] | None:
     _, layout, m = min(hits, key=lambda h: h[0])
     end = compiled(rules.end).search(folded, m.end())
     return layout, m, end.start() if end else len(folded)
-
-
-def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    """``(start, end)`` narrowed to the non-space characters inside it."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
-def _line_rows(folded: str, start: int, end: int, ncols: int) -> list[_Row]:
-    """One cell per line: tab-led cells, blank lines between rows, label lines continued."""
-    rows: list[_Row] = []
-    cells: list[tuple[int, int]] = []
-    pos = start
-    for line in folded[start:end].split("\n") + [""]:
-        line_start, pos = pos, pos + len(line) + 1
-        if line.startswith("\t"):
-            cells.append(_strip(folded, line_start + 1, line_start + len(line)))
-        elif line.strip() and cells:  # a label broken onto a line of its own
-            cells[-1] = (cells[-1][0], _strip(folded, line_start, line_start + len(line))[1])
-        elif not line.strip() and cells:
-            rows.append(_line_row(folded, cells, ncols))
-            cells = []
-    return [r for r in rows if r is not None]
-
-
-def _line_row(folded: str, cells: list[tuple[int, int]], ncols: int) -> _Row | None:
-    if len(cells) < 2 or cells[0][0] == cells[0][1]:
-        return None
-    values = [c if c[0] < c[1] else None for c in cells[2 : 2 + ncols]]
-    values += [None] * (ncols - len(values))
-    return _Row(label=cells[0], unit=folded[cells[1][0] : cells[1][1]], values=values)
-
-
-def _inline_rows(folded: str, start: int, end: int, ncols: int) -> list[_Row]:
-    """The whole table on one line: label, unit, values; glued digits kept for decoding."""
-    rules = legacy_rules()
-    units = "|".join(regex.escape(u) for u in rules.units)
-    row = regex.compile(rf"(?P<label>(?:{rules.label_start})?[^\s\d][^\n]{{0,80}}?)\s*(?P<unit>{units})(?=[ \t]*\d)(?P<values>(?:[ \t]*\d+(?:\.\d+)?)*)")
-    rows: list[_Row] = []
-    pos = start
-    expected_item = 1
-    while (m := row.search(folded, pos, end)) is not None:
-        label = _strip(folded, *m.span("label"))
-        v_start, v_end = m.span("values")
-        number = compiled(rules.item_number).match(folded, label[0])
-        expected_item = int(number["n"]) + 1 if number else 1
-        v_end = _cut_next_item(folded, v_start, v_end, end, expected_item)
-        rows.append(_inline_row(folded, label, m["unit"], v_start, v_end, ncols))
-        pos = v_end
-    return rows
-
-
-def _cut_next_item(folded: str, v_start: int, v_end: int, end: int, expected: int) -> int:
-    """Where the values stop when the next label's item number (``2.``) is glued onto them."""
-    v_end = _strip(folded, v_start, v_end)[1]
-    if v_end >= end or folded[v_end] not in ".、" or v_end == v_start:
-        return v_end
-    number = str(expected)
-    cut = len(number) if folded[v_start:v_end].endswith(number) and v_end - len(number) > v_start else 1
-    return v_end - cut
-
-
-def _inline_row(folded: str, label: tuple[int, int], unit: str, v_start: int, v_end: int, ncols: int) -> _Row:
-    tokens = [(v_start + s, v_start + e) for s, e in _tokens(folded[v_start:v_end])]
-    spaced = any(c.isspace() for c in folded[v_start - 1 : v_end])  # a space after the unit too
-    if len(tokens) == 1 and ncols > 1 and not spaced and tokens[0][1] - tokens[0][0] >= ncols:
-        return _Row(label=label, unit=unit, values=[None] * ncols, glued=tokens[0])
-    values: list[tuple[int, int] | None] = list(tokens[:ncols])
-    return _Row(label=label, unit=unit, values=values + [None] * (ncols - len(values)))
 
 
 # --- keys and structure -------------------------------------------------------------------
@@ -290,10 +208,9 @@ def legacy_tables(doc: Document) -> tuple[list[Table], list[Finding]]:
     year = header.groupdict().get("year")
     ncols = len(layout.columns)
     start = header.end()
-    if "\n\t" in doc.folded[start:end]:
-        rows = _line_rows(doc.folded, start, end, ncols)
-    else:
-        rows = _inline_rows(doc.folded, start, end, ncols)
+    rules = legacy_rules()
+    words = StatWords(rules.units, rules.label_start, rules.item_number)
+    rows = [_Row(**vars(r)) for r in stat_rows(doc.folded, start, end, ncols, words)]
     _assign_keys(doc.folded, rows)
     findings: list[Finding] = []
     if any(r.glued for r in rows):
