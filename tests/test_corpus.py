@@ -1,13 +1,14 @@
 """Every gold field of every report in corpus/gold must match; a failure prints the diff.
-Known failures excuse one item each."""
+Known failures excuse one item each, and the floor in corpus/floor.toml catches a slide."""
 
 import json
+import tomllib
 
 import pytest
 
-from gongkai.corpus import compare, gold_files
+from gongkai.corpus import compare, evaluate, gold_files
 from gongkai import parse
-from conftest import CORPUS, ROOT, shared
+from conftest import CORPUS, ROOT, SHARED, shared
 
 GOLD = gold_files(CORPUS)
 CASES = [(g, s) for g in GOLD for s in json.loads(g.read_text(encoding="utf-8"))["sources"]]
@@ -45,3 +46,17 @@ def test_a_new_spurious_fact_is_not_excused():
     assert wrong == [('facts.unexpected.["narrative.proactive.total", 2949]', ["narrative.proactive.total", 2949])]
     excused = [c.field for c in comparisons if c.known_failure is not None]
     assert excused == ['facts.["narrative.other", 20]#2', 'facts.unexpected.["narrative.proactive.channel.wechat", 20]']
+
+
+def test_accuracy_floor():
+    """Matched values and keyed facts over the whole corpus never fall below corpus/floor.toml,
+    and the gold never shrinks under it; a known failure counts as not matched."""
+    if not SHARED.exists():
+        pytest.skip("../shared is absent: the floor counts the reports there too")
+    floor = tomllib.loads((CORPUS / "floor.toml").read_text(encoding="utf-8"))
+    accuracy = evaluate(CORPUS).accuracy()
+    assert set(floor) == {"values", "facts_keyed"}
+    for row, least in floor.items():
+        matched, total = accuracy[row]
+        assert matched >= least["matched"], f"{row}: {matched}/{total} matched, below the floor {least['matched']}"
+        assert total >= least["total"], f"{row}: {total} gold fields, fewer than the floor's {least['total']}"
