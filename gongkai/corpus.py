@@ -17,6 +17,12 @@ Gold file format (one per report)::
 
 Paths in ``sources`` are relative to the gold file's project root (the parent of ``corpus/``).
 A source under ``../shared`` that is absent is skipped, with the reason, not failed.
+
+A known failure names one field, never a group: ``values.<key>``, ``meta.<key>``, a missing fact
+``facts.["<key>", <value>]`` and a spurious one ``facts.unexpected.["<key>", <value>]`` (``#2``,
+``#3`` … for the second, third of equal items). It counts as not matched. Beside the groups,
+``Evaluation.accuracy`` reports rows that zeros and catch-alls cannot flatter: ``values_nonzero``
+(gold numbers other than 0 and blank), ``facts_keyed`` and ``facts_other`` (``narrative.other``).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from .errors import GongkaiError
 from .models import Report
 
 NARRATIVE_PREFIX = "narrative."
+OTHER_FACT = "narrative.other"  # the catch-all key: a count no rule could name
 FIELD_GROUPS = ("meta", "sections", "values", "facts", "findings")
 
 
@@ -129,8 +136,25 @@ class Comparison:
         return self.expected == self.actual
 
     @property
+    def matched(self) -> bool:
+        """Read right and not excused: a known failure never counts as matched."""
+        return self.ok and self.known_failure is None
+
+    @property
     def group(self) -> str:
         return self.field.split(".")[0]
+
+    @property
+    def subset(self) -> str | None:
+        """The row that reports this field apart, so that zeros and catch-alls cannot flatter."""
+        if self.group == "values":
+            gold = self.expected  # a number, None (printed blank) or "<absent>" (not printed)
+            number = isinstance(gold, (int, float)) and not isinstance(gold, bool)
+            return "values_nonzero" if number and gold != 0 else None
+        if self.group == "facts":
+            key = (self.expected or self.actual)[0]  # an unexpected fact has only the actual
+            return "facts_other" if key == OTHER_FACT else "facts_keyed"
+        return None
 
 
 @dataclass
@@ -140,12 +164,16 @@ class Evaluation:
     errors: list[str] = field(default_factory=list)
 
     def accuracy(self) -> dict[str, tuple[int, int]]:
-        """Per field group: (correct, total)."""
-        out: dict[str, tuple[int, int]] = {}
+        """(matched, total) per field group, then ``all``, ``values_nonzero``, ``facts_keyed``,
+        ``facts_other``; rows with no field are left out."""
+        rows = sorted({c.group for c in self.comparisons}) + ["all", "values_nonzero", "facts_keyed", "facts_other"]
+        counts = {row: [0, 0] for row in rows}
         for c in self.comparisons:
-            ok, total = out.get(c.group, (0, 0))
-            out[c.group] = (ok + c.ok, total + 1)
-        return out
+            for row in (c.group, "all", c.subset):
+                if row is not None:
+                    counts[row][0] += c.matched
+                    counts[row][1] += 1
+        return {row: (ok, total) for row, (ok, total) in counts.items() if total}
 
     def failures(self) -> list[Comparison]:
         return [c for c in self.comparisons if not c.ok and c.known_failure is None]
@@ -206,7 +234,8 @@ def _known_failures(gold: dict[str, Any], source: str) -> dict[str, str]:
 
 
 def _compare_multiset(gold_id, source, name, expected, actual, known) -> list[Comparison]:
-    """One comparison per expected item (recall) and one per unexpected item (precision)."""
+    """One comparison per expected item (recall) and one per unexpected item (precision), each
+    named by its item, so a known failure excuses one item and a new spurious one fails."""
     want = Counter(json.dumps(x, ensure_ascii=False) for x in expected)
     got = Counter(json.dumps(x, ensure_ascii=False) for x in actual)
     out = []
@@ -216,9 +245,9 @@ def _compare_multiset(gold_id, source, name, expected, actual, known) -> list[Co
             field_name = f"{name}.{item}" + (f"#{i + 1}" if i else "")  # the 2nd, 3rd … of equal items
             out.append(Comparison(gold_id, source, field_name, json.loads(item), hit, known.get(field_name)))
     for item, n in (got - want).items():
-        for _ in range(n):
-            out.append(Comparison(gold_id, source, f"{name}.unexpected", None, json.loads(item),
-                                  known.get(f"{name}.unexpected")))
+        for i in range(n):
+            field_name = f"{name}.unexpected.{item}" + (f"#{i + 1}" if i else "")
+            out.append(Comparison(gold_id, source, field_name, None, json.loads(item), known.get(field_name)))
     return out
 
 

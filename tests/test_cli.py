@@ -42,10 +42,15 @@ def test_corpus_command_lists_every_report():
     assert f"{len(SEEDS)} reports, 0 unreadable" in result.output
 
 
-def test_eval_prints_accuracy():
+def test_eval_prints_every_accuracy_row():
+    from gongkai.corpus import evaluate
+
     result = CliRunner().invoke(main, ["eval", str(CORPUS)])
     assert result.exit_code == 0
-    assert "meta" in result.output and "%" in result.output
+    printed = {line.split()[0]: line.split()[1] for line in result.output.splitlines() if "%" in line}
+    expected = {row: f"{ok}/{n}" for row, (ok, n) in evaluate(CORPUS).accuracy().items()}
+    assert printed == expected
+    assert {"all", "values_nonzero", "facts_keyed", "facts_other"} <= set(printed)
 
 
 def test_rows_as_arrow_and_dask():

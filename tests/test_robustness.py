@@ -26,11 +26,12 @@ PIECES = st.one_of(st.sampled_from(LABELS + HEADINGS), NUMBERS,
                    st.text(max_size=6))
 
 
-def _check(text: str) -> None:
+def _check(text: str):
+    """The Report if there is one (its spans checked), None for a typed refusal."""
     try:
         report = gongkai.parse_text(text)
     except GongkaiError:
-        return
+        return None
     for table in report.tables:
         for cell in table.cells:
             if cell.span is not None:
@@ -39,6 +40,15 @@ def _check(text: str) -> None:
         assert report.text[fact.span.start : fact.span.end] == fact.surface
     for finding in report.findings:
         assert all(0 <= s.start <= s.end <= len(report.text) for s in finding.spans)
+    return report
+
+
+def test_the_check_reads_real_reports():
+    """A parse that refused everything would pass the properties below; the seeds must not be refused."""
+    for seed in SEEDS:
+        report = _check(seed.read_text(encoding="utf-8"))
+        assert report is not None and report.facts, seed.name
+        assert any(cell.span is not None for table in report.tables for cell in table.cells), seed.name
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
