@@ -27,7 +27,6 @@ class Example(_Rules):
     text: str = ""  # one report
     texts: tuple[str, ...] = ()  # several years of one agency, for reconcile_series
     detail: str = ""  # prose beyond the summary in findings.toml
-    unraised: str = ""  # why no input raises this code yet (a known gap)
 
     @model_validator(mode="after")
     def _one_input(self) -> Example:
@@ -93,10 +92,6 @@ def _section(code: str) -> str:
     out = f"## {code}\n\n*{spec.severity}* · {spec.summary}\n"
     if example.detail:
         out += f"\n{example.detail.strip()}\n"
-    if example.unraised:
-        text = "\n\n".join(t.strip("\n") for t in example.texts or (example.text,))
-        return out + (f"\n**Not raised yet.** {example.unraised} An input with the fault: {example.note}\n"
-                      f"\n```text\n{text}\n```\n")
     reports, found = run(example)
     pointed = _pointed_spans(example, reports, found)
     shown = "\n\n".join("\n".join(_key_lines(r.text, spans)) for r, spans in zip(reports, pointed))
