@@ -170,9 +170,8 @@ def _end(p: _Candidate | Section) -> int:
 
 
 def _standard_title(kind: str) -> str:
-    """The heading the 2021 template prints for a standard kind (first alternative of its rule)."""
-    pattern = next(k.title for k in section_rules().kinds if k.kind == kind)
-    return regex.sub(r"\(\?:|\(\?[^)]*\)|[()?]", "", pattern.split("|")[0])
+    """The heading the 2021 template prints for a standard kind."""
+    return next(k.printed for k in section_rules().kinds if k.kind == kind)
 
 
 def _recover(doc: Document, kind: str, lo: int, hi: int) -> Section | None:

@@ -33,6 +33,7 @@ class _Rules(BaseModel):
 
 class SectionKind(_Rules):
     kind: str
+    printed: str
     standard: bool
     title: str
 
