@@ -1,9 +1,8 @@
 """facts: Document + sections → narrative Facts by declarative rules (rules/narrative.toml).
 
-The narrative is every section's text except the statistical tables: the 2019/2021 sections
-二、三、四 hold a table from its first header cue on (``table_cue`` in rules/lexicon.toml), a
-line holding a tab is a table row of a DOCX or crawler dump, and the pre-2019 统计表 is a
-section of its own. The 总体情况 of a 2021 report often tells its counts before the table.
+The narrative is every section's text except the statistical tables: the regions the table
+stage located (decided there, once), the lines holding a tab (rows of a table nobody maps),
+and the pre-2019 统计表 when it is a section of its own. The 总体情况 of a 2021 report often tells its counts before the table.
 
 Matching runs on the folded text with in-paragraph whitespace removed (``466 条`` → ``466条``,
 a PDF line break inside ``主动公开政府\\n信息``, page footers ``- 3 -``), kept as an
@@ -154,7 +153,6 @@ class Catalogue:
     labels: dict[str, str]
     blocks: dict[str, str]
     join: regex.Pattern[str]
-    table_cue: regex.Pattern[str]
     table_line: regex.Pattern[str]
     of_which: regex.Pattern[str]
     share_of: regex.Pattern[str]
@@ -242,7 +240,6 @@ def compile_rules(lexicon: Lexicon, narrative: NarrativeFile, file: str = "rules
         labels=narrative.labels,
         blocks=blocks,
         join=_compile(f"(?:{expand(blocks['page_footer'], blocks, where=lex)})|{_WHITESPACE}", lex),
-        table_cue=block("table_cue"),
         table_line=block("table_line"),
         of_which=block("of_which"),
         share_of=block("share_of"),
@@ -274,25 +271,34 @@ class Region:
         return Span(start=self.start + local.start, end=self.start + local.end)
 
 
-def narrative_regions(doc: Document, sections: tuple[Section, ...]) -> list[Region]:
-    """The narrative parts of the sections: tables (from their cue, tab lines) cut out."""
+def narrative_regions(doc: Document, sections: tuple[Section, ...],
+                      tables: tuple[tuple[int, int], ...] = ()) -> list[Region]:
+    """The narrative parts of the sections: what the table stage did not take (``tables``,
+    its regions), without the tab-separated lines of a table it could not map."""
     cat = catalogue()
     folded = doc.folded
     regions: list[Region] = []
     for section in sections:
         if section.kind in _SKIPPED_KINDS:
             continue
-        start, end = section.span.start, section.span.end
-        if section.kind in _TABLE_KINDS:
-            cue = cat.table_cue.search(folded, start, end)
-            if cue:
-                end = cue.start()
-        pos = start
-        for line in cat.table_line.finditer(folded, start, end):
-            regions.append(_region(folded, pos, line.start(), section.kind))
-            pos = line.end()
-        regions.append(_region(folded, pos, end, section.kind))
+        pos, end = section.span.start, section.span.end
+        for t_start, t_end in sorted(tables):
+            if t_end <= pos or t_start >= end:
+                continue
+            _lines_cut(folded, pos, t_start, section.kind, regions)
+            pos = max(pos, t_end)
+        _lines_cut(folded, pos, end, section.kind, regions)
     return [r for r in regions if r.joined.text]
+
+
+def _lines_cut(folded: str, start: int, end: int, kind: str, out: list[Region]) -> None:
+    """Regions of [start, end) between the lines that hold a tab (rows of a table)."""
+    pos = start
+    for line in catalogue().table_line.finditer(folded, start, end):
+        out.append(_region(folded, pos, line.start(), kind))
+        pos = line.end()
+    if end > pos:
+        out.append(_region(folded, pos, end, kind))
 
 
 def _region(folded: str, start: int, end: int, kind: str) -> Region:
@@ -493,17 +499,12 @@ def _noun_run(words: list, *, from_end: bool) -> str:
 # --- the stage --------------------------------------------------------------------------------
 
 
-def _report_year(doc: Document) -> int | None:
-    from .segment import meta, template_of
-
-    return meta(doc, template_of(doc))[0].year
-
-
-def facts(doc: Document, sections: tuple[Section, ...]) -> tuple[Fact, ...]:
-    """Every count the narrative states, each with its span and rule id."""
-    year = _report_year(doc)
+def facts(doc: Document, sections: tuple[Section, ...], year: int | None = None,
+          tables: tuple[tuple[int, int], ...] = ()) -> tuple[Fact, ...]:
+    """Every count the narrative states, each with its span and rule id. ``year`` (the report's)
+    tells a count from a year in the same clause; ``tables`` are the regions the table stage took."""
     out: list[Fact] = []
-    for region in narrative_regions(doc, sections):
+    for region in narrative_regions(doc, sections, tables):
         _region_facts(doc, region, year, out)
     return tuple(_without_fallbacks(_with_parts(_with_shares(doc, out))))
 

@@ -11,9 +11,9 @@ from .tables import tables
 
 
 def build(doc: Document) -> Report:
-    """Document → Report: segment, tables, facts, then reconcile over the whole."""
-    template = template_of(doc)
-    report_meta, meta_findings = meta(doc, template)
+    """Document → Report: meta once, sections, tables, the narrative the tables leave, then
+    reconcile over the whole."""
+    report_meta, meta_findings = meta(doc, template_of(doc))
     found_sections, section_findings = sections(doc, report_meta.template)
     found = tables(doc, found_sections, report_meta.template)
     report = Report(
@@ -23,7 +23,7 @@ def build(doc: Document) -> Report:
         meta=report_meta,
         sections=found_sections,
         tables=found.tables,
-        facts=facts(doc, found_sections),
+        facts=facts(doc, found_sections, report_meta.year, found.regions),
         findings=tuple(meta_findings + section_findings + found.findings),
     )
     return report.model_copy(update={"findings": report.findings + tuple(reconcile(report))})

@@ -45,12 +45,15 @@ def tables(doc: Document, sections: tuple[Section, ...], template: str | None) -
     out: list[Table] = []
     findings: list[Finding] = []
     unmapped: list[Cell] = []
-    taken: list[tuple[int, int]] = []
+    taken: list[tuple[int, int]] = []  # regions whose table was read
+    regions: list[tuple[int, int]] = []  # every region located, read or not: never narrative
     for table_rules in rules.tables.values():
         table, reading = read_table(doc, sections, table_rules, rules.name)
         findings.extend(reading.findings)
-        if reading.region is not None and table is not None:
-            taken.append(reading.region)
+        if reading.region is not None:
+            regions.append(reading.region)
+            if table is not None:
+                taken.append(reading.region)
         unmapped.extend(reading.unmapped)
         if table is None:
             findings.append(finding("table_missing", table=table_rules.number, title=table_rules.title))
@@ -60,4 +63,4 @@ def tables(doc: Document, sections: tuple[Section, ...], template: str | None) -
         out.append(Table(kind="unmapped", template=rules.name, title="unmapped rows of the standard tables",
                          cells=tuple(unmapped)))
     out.extend(unmapped_tables(doc, taken))
-    return Tables(tuple(out), findings, tuple(taken))
+    return Tables(tuple(out), findings, tuple(regions))
