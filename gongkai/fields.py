@@ -12,20 +12,19 @@ import regex
 
 from .facts import catalogue as narrative_catalogue
 from .models import Meta
-from .template import generation, legacy
+from .template import Generation, generations, legacy
 
 # A pre-2019 label is a pattern; its first spelling is shown: (?:A|B) → A, [他它] → 他, x? → x.
 _FIRST_ALTERNATIVE = regex.compile(r"\(\?:([^()|]*)(?:\|[^()]*)?\)")
 _FIRST_OF_CLASS = regex.compile(r"\[([^\]])[^\]]*\]")
 _SYNTAX = regex.compile(r"\\s\*|[\^$?]")
-_NUMBER = {"proactive": 2, "applications": 3}
 
 
 @dataclass(frozen=True)
 class Field:
     key: str
     label: str
-    source: str  # "2021 table 3", "2019 table 2", "pre2019", "narrative"
+    source: str  # "2021 表三", "2019 表二", "pre2019", "narrative"
 
 
 def _spelling(pattern: str) -> str:
@@ -35,16 +34,16 @@ def _spelling(pattern: str) -> str:
     return _SYNTAX.sub("", _FIRST_OF_CLASS.sub(r"\1", pattern))
 
 
-def _standard_fields(template: str) -> list[Field]:
-    rules = generation(template)
+def _standard_fields(rules: Generation) -> list[Field]:
     out = []
-    for kind in ("proactive", "applications"):
-        table = rules.table(kind)
+    for table in rules.tables.values():
+        source = f"{rules.name} 表{table.number}"
+        if table.shape == "single_row":
+            out += [Field(key, printed, source) for key, printed in table.columns]
+            continue
         for row in table.rows:
-            for column, printed in row.columns or table.columns:
-                out.append(Field(f"{kind}.{row.key}.{column}", f"{row.label}·{printed}", f"{template} table {_NUMBER[kind]}"))
-    review = rules.table("review")
-    out += [Field(key, printed, f"{template} table 4") for key, printed in review.columns]
+            out += [Field(key, f"{row.label}·{printed}", source)
+                    for key, (_, printed) in zip(table.cell_keys(row.key), table.columns_of(row.key))]
     return out
 
 
@@ -75,8 +74,8 @@ def _meta_fields() -> list[Field]:
 
 def catalogue() -> list[Field]:
     """Every key of the meta, the 2021, 2019 and pre-2019 tables and the narrative, in printed order."""
-    return [*_meta_fields(), *_standard_fields("2021"), *_standard_fields("2019"), *_legacy_fields(),
-            *_narrative_fields()]
+    standard = [f for g in generations() if isinstance(g, Generation) for f in _standard_fields(g)]
+    return [*_meta_fields(), *standard, *_legacy_fields(), *_narrative_fields()]
 
 
 def markdown() -> str:
@@ -88,10 +87,10 @@ def markdown() -> str:
     groups: dict[str, list[Field]] = {}
     for f in catalogue():
         groups.setdefault(f.source.split()[0], []).append(f)
-    titles = {"meta": "Report metadata (`Report.meta`)", "2021": "2021 template", "2019": "2019 template",
-              "pre2019": "Pre-2019 statistics tables (a cumulative column adds `.cumulative` to the key)", "narrative": "Narrative facts"}
+    titles = {"meta": "Report metadata (`Report.meta`)", "narrative": "Narrative facts",
+              "pre2019": "Pre-2019 statistics tables (a cumulative column adds `.cumulative` to the key)"}
     for name, fields in groups.items():
-        parts.append(f"\n## {titles[name]}\n\n| key | label | table |\n|---|---|---|\n")
+        parts.append(f"\n## {titles.get(name, f'{name} template')}\n\n| key | label | table |\n|---|---|---|\n")
         parts.extend(f"| `{f.key}` | {f.label} | {f.source} |\n" for f in fields)
     return "".join(parts)
 

@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Number = int | float
 Severity = Literal["error", "warning", "info"]
-Template = Literal["2021", "2019", "pre2019"]
 
 SECTION_KINDS = (
     "general",  # 一、总体情况
@@ -111,7 +110,7 @@ class Finding(_Value):
 class Meta(_Value):
     agency: str | None = Field(default=None, description="机关名称, as written in the title")
     year: int | None = Field(default=None, description="报告年度")
-    template: Template | None = Field(default=None, description="年报格式: 2021 / 2019 / pre2019")
+    template: str | None = Field(default=None, description="年报格式: a generation of rules/table_*.toml (2021 / 2019 / pre2019)")
     period_start: date | None = Field(default=None, description="统计期限 起")
     period_end: date | None = Field(default=None, description="统计期限 止")
     published: date | None = Field(default=None, description="发布日期: a web page's 发布时间, else the date the report is signed with")
