@@ -24,7 +24,7 @@ _SYNTAX = regex.compile(r"\\s\*|[\^$?]")
 class Field:
     key: str
     label: str
-    source: str  # "2021 表三", "2019 表二", "pre2019", "narrative"
+    source: str  # "2021 table 三", "2019 table 二", "pre2019", "narrative"
 
 
 def _spelling(pattern: str) -> str:
@@ -37,7 +37,7 @@ def _spelling(pattern: str) -> str:
 def _standard_fields(rules: Generation) -> list[Field]:
     out = []
     for table in rules.tables.values():
-        source = f"{rules.name} 表{table.number}"
+        source = f"{rules.name} table {table.number}"
         if table.shape == "single_row":
             out += [Field(key, printed, source) for key, printed in table.columns]
             continue
