@@ -16,6 +16,11 @@ instantiated:
 - ``row``: once per row (``rows``, or every row); ``left``/``right`` name columns;
 - ``none``: once; ``left``/``right`` are cell keys.
 
+``columns`` limits a column identity to some columns, as ``rows`` does a row identity. A
+``printed`` identity is checked only where the report prints one of its cells: table 2's rows are
+each a list item a report may leave out, not a blank. A table's ``series`` are identities across
+two years of one agency; an operand written ``Y-1:name`` is read from the year before's report.
+
 ``hard`` identities (severity error in FORMATS §8) may decide how run-together digits split;
 soft ones (R2.2: 清理 and merges break it) are only checked.
 """
@@ -36,6 +41,7 @@ from .errors import RuleError
 from .rules import _compiles, _Rules
 
 RESULTS = "@results"  # in a column identity: the printed result rows (a group row stands for its leaves)
+PREVIOUS = "Y-1:"  # in a series identity: an operand of the year before's report
 
 
 # --- the declarations --------------------------------------------------------------------------
@@ -76,6 +82,8 @@ class Identity(_Rules):
     relation: Literal["==", "<=", ">="] = "=="
     hard: bool = True
     unless: str | None = None  # checked only where the identity with this code is not assessable
+    columns: tuple[str, ...] = ()  # each = "column": only these columns (default: every column)
+    printed: bool = False  # checked only where the report prints one of its cells
 
 
 class TableRules(_Rules):
@@ -89,6 +97,7 @@ class TableRules(_Rules):
     columns: tuple[tuple[str, str], ...] = ()
     rows: tuple[RowRule, ...] = ()
     identities: tuple[Identity, ...] = ()
+    series: tuple[Identity, ...] = ()  # across years: ``Y-1:`` operands are the year before's
 
     _check = field_validator("start", "header", "header_end")(lambda v: v if v is None else _compiles(v))
 
@@ -276,24 +285,31 @@ class Equation:
     right: tuple[str, ...]
 
 
-def equations(table: TableRules, found: set[str] | None = None) -> list[Equation]:
-    """Every identity of ``table`` instantiated over the rows it prints (``found``; None: all)."""
+def equations(table: TableRules, found: set[str] | None = None, *, series: bool = False) -> list[Equation]:
+    """Every identity of ``table`` instantiated over the rows it prints (``found``; None: all);
+    ``series``: its identities across years instead."""
     rows = table.printed_rows(found)
     results = table.result_rows(found)
 
     def expand(names: tuple[str, ...]) -> list[str]:
         return [r for n in names for r in (results if n == RESULTS else [n])]
 
+    def key(name: str, cell: str) -> str:  # a Y-1: tag stays in front of the whole key
+        tag = PREVIOUS if name.startswith(PREVIOUS) else ""
+        return tag + cell.format(name.removeprefix(tag))
+
     out = []
-    for ident in table.identities:
+    for ident in table.series if series else table.identities:
         if ident.each == "column":
-            for c, _ in table.columns:
-                out.append(Equation(ident, c, tuple(f"{table.kind}.{r}.{c}" for r in expand(ident.left)),
-                                    tuple(f"{table.kind}.{r}.{c}" for r in expand(ident.right))))
+            for c in ident.columns or tuple(c for c, _ in table.columns):
+                cell = f"{table.kind}.{{}}.{c}"
+                out.append(Equation(ident, c, tuple(key(r, cell) for r in expand(ident.left)),
+                                    tuple(key(r, cell) for r in expand(ident.right))))
         elif ident.each == "row":
             for r in ident.rows or tuple(rows):
-                out.append(Equation(ident, r, tuple(f"{table.kind}.{r}.{c}" for c in ident.left),
-                                    tuple(f"{table.kind}.{r}.{c}" for c in ident.right)))
+                cell = f"{table.kind}.{r}.{{}}"
+                out.append(Equation(ident, r, tuple(key(c, cell) for c in ident.left),
+                                    tuple(key(c, cell) for c in ident.right)))
         else:
             out.append(Equation(ident, "", ident.left, ident.right))
     return out

@@ -6,6 +6,8 @@ whatever the tables stage reads; the text holds each cell's surface so spans can
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import gongkai
@@ -185,6 +187,18 @@ def test_negative_count_is_a_domain_error():
     found = [f for f in reconcile(r) if f.code == "cell_domain"]
     assert [f.keys for f in found] == [("applications.partial.legal",), ("applications.partial.total",)]
     assert found[0].message == "部分公开法律服务机构为-1：应为非负整数"
+
+
+def test_table_identities_are_the_templates(monkeypatch, tmp_path):
+    """The table checks walk the identities a rule file declares: drop R3.3 from it, and its finding goes."""
+    r = _report({"applications": _table3(**{"granted.total": 5, "closed.total": 6})})
+    assert "table3_row_sum" in _codes(r)
+    text = (Path(gongkai.__file__).parent / "rules" / "table_2021.toml").read_text(encoding="utf-8")
+    block = text.index('[[tables.applications.identities]]\ncode = "table3_row_sum"')
+    text = text[:block] + text[text.index("\n\n", block) + 2:]
+    (tmp_path / "table_2021.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setenv("GONGKAI_RULES_PATH", str(tmp_path))
+    assert "table3_row_sum" not in _codes(r) and "table3_balance" in _codes(r)
 
 
 # --- table 2 -------------------------------------------------------------------------------
@@ -368,6 +382,26 @@ def test_series_cumulative_chain():
     f = _only_series([y1, y2], "series_cumulative")
     assert f.severity == "error"
     assert f.message == "2015主动公开政府信息数（历年累计）110 ≠ 2014主动公开政府信息数（历年累计）100+2015主动公开政府信息数20=120"
+
+
+def test_series_table2_rolls_forward_with_both_years_named():
+    y1 = _report({"proactive": {"proactive.regulations.issued": 1, "proactive.regulations.repealed": 0,
+                                "proactive.regulations.in_force": 1}}, year=2022)
+    y2 = _report({"proactive": {"proactive.regulations.issued": 2, "proactive.regulations.repealed": 0,
+                                "proactive.regulations.in_force": 5}}, year=2023)
+    f = _only_series([y1, y2], "series_in_force")
+    assert f.message == "2023规章现行有效5+2023规章废止0=5 ≠ 2022规章现行有效1+2023规章制发2=3"
+    y2 = _report({"proactive": {"proactive.regulations.issued": 2, "proactive.regulations.repealed": 0,
+                                "proactive.regulations.in_force": 3}}, year=2023)
+    assert reconcile_series([y1, y2]) == []  # 3+0 = 1+2
+
+
+def test_series_2019_previous_items():
+    y1 = _report({"proactive": {"proactive.licensing.previous": 10, "proactive.licensing.change": -2}},
+                 template="2019", year=2019)
+    y2 = _report({"proactive": {"proactive.licensing.previous": 9}}, template="2019", year=2020)
+    f = _only_series([y1, y2], "series_previous")
+    assert f.message == "2020行政许可上一年项目数9 ≠ 2019行政许可上一年项目数10+2019行政许可增/减-2=8"
 
 
 def _only_series(reports, code):
