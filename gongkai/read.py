@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -204,7 +204,7 @@ def cell_text(text: str | None) -> str:
     return "" if not _SPACES.sub("", out) else out  # an &nbsp;-only cell is blank
 
 
-def table_lines(grid: list[list[str | None]]) -> list[str]:
+def table_lines(grid: Sequence[Sequence[str | None]]) -> list[str]:
     """A table's rows as tab-joined lines, every row padded to the widest; empty rows dropped."""
     width = max((len(row) for row in grid), default=0)
     lines = []
@@ -215,7 +215,7 @@ def table_lines(grid: list[list[str | None]]) -> list[str]:
     return lines
 
 
-def compose(blocks: list[str | list[list[str | None]]]) -> str:
+def compose(blocks: Sequence[str | Sequence[Sequence[str | None]]]) -> str:
     """Paragraphs (str) and tables (grids) in document order → the Document text."""
     out: list[str] = []
     for block in blocks:

@@ -74,7 +74,7 @@ def _blocks(parent: Any):
 
     for child in parent.iterchildren():
         if child.tag == f"{W}p":
-            yield Paragraph(child, None).text
+            yield Paragraph(child, None).text  # type: ignore[arg-type]  # no story part: text only
         elif child.tag == f"{W}tbl":
             yield _grid(child)
         elif child.tag == f"{W}sdt":
@@ -118,7 +118,7 @@ def _cell_text(tc: Any) -> str:
     """The cell's paragraphs (and nested tables' cells) as lines; cell_text joins them later."""
     from docx.text.paragraph import Paragraph
 
-    lines = [Paragraph(p, None).text for p in tc.iter(f"{W}p")]
+    lines = [Paragraph(p, None).text for p in tc.iter(f"{W}p")]  # type: ignore[arg-type]
     return "\n".join(lines)
 
 

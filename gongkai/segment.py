@@ -14,6 +14,7 @@ so ``…0000000四、政府信息公开行政复议、行政诉讼情况行政�
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -137,7 +138,7 @@ def _standard_sections(doc: Document, cands: list[_Candidate]) -> tuple[list[_Ca
         options = [c for c in cands if c.kind == kind and c.start >= pos]
         # prefer the heading numbered as printed in the template (一 for general …)
         exact = [c for c in options if c.value == index + 1]
-        choice = (exact or options or [None])[0]
+        choice = (exact or options)[0] if exact or options else None
         if choice is None:
             missing.append(index)
             picked.append(None)  # type: ignore[arg-type]
@@ -206,7 +207,7 @@ def _legacy_sections(cands: list[_Candidate]) -> list[_Candidate]:
     return picked
 
 
-def _to_sections(doc: Document, picked: list[_Candidate | Section]) -> tuple[Section, ...]:
+def _to_sections(doc: Document, picked: Sequence[_Candidate | Section]) -> tuple[Section, ...]:
     starts = [_start(p) for p in picked]
     out = []
     for i, p in enumerate(picked):
@@ -402,7 +403,7 @@ def meta(doc: Document, template: str | None) -> tuple[Meta, list[Finding]]:
             findings.append(finding("template_unknown"))
     return (
         Meta(
-            agency=agency, year=year, template=template, period_start=start, period_end=end,  # type: ignore[arg-type]
+            agency=agency, year=year, template=template, period_start=start, period_end=end,
             published=_published(doc, year), title=title, phone=_first(doc, "phone"), address=_first(doc, "address"),
             website=_website(doc),
         ),

@@ -44,3 +44,27 @@ def test_import_does_not_load_jieba_or_heavy_readers():
     code = "import sys, gongkai; print(sorted(m for m in ('jieba','pdfplumber','pypdfium2','docx','pandas','dask') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_package_type_checks():
+    """mypy, configured in pyproject.toml, finds nothing (issue 10: part of the test command)."""
+    root = PACKAGE.parent
+    out = subprocess.run([sys.executable, "-m", "mypy"], cwd=root, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_every_dependency_is_imported():
+    """A dependency in pyproject is one the code imports (the test tools aside)."""
+    import tomllib
+
+    project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    names = list(project["dependencies"])
+    names += [d for extra, deps in project["optional-dependencies"].items() if extra != "test" for d in deps]
+    modules = {"python-docx": "docx", "dask[bag]": "dask"}
+    code = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
+    for spec in names:
+        name = re.split(r"[<>=!~ ]", spec, maxsplit=1)[0]
+        if name.startswith("gongkai"):
+            continue
+        module = modules.get(name, name).replace("-", "_")
+        assert re.search(rf"^\s*(?:import|from) {module}\b", code, re.M) or f'"{module}"' in code, f"{name} is never imported"

@@ -39,8 +39,8 @@ class Tables:
 def tables(doc: Document, sections: tuple[Section, ...], template: str | None) -> Tables:
     """The statistical tables of the report, with findings for missing or truncated ones."""
     if template == "pre2019":
-        found, findings = legacy_tables(doc)
-        return Tables(tuple(found), findings, tuple((t.span.start, t.span.end) for t in found if t.span))
+        legacy, legacy_findings = legacy_tables(doc)
+        return Tables(tuple(legacy), legacy_findings, tuple((t.span.start, t.span.end) for t in legacy if t.span))
     rules = generation(template) if template is not None and template != "pre2019" else newest()
     out: list[Table] = []
     findings: list[Finding] = []

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import product
 
 from .. import template
@@ -43,7 +44,8 @@ MAX_SOLUTIONS = 64  # whole-table readings collected before concluding "ambiguou
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
 Offsets = tuple[tuple[int, int], ...]
-Values = tuple[int, ...]
+Values = tuple[int | float | None, ...]  # a row's numbers; None only for a blank cell read as such
+Known = Values
 # A column identity: sum(coef * value[row][col]) == 0 over its terms.
 Equation = tuple[tuple[str, int, int], ...]
 
@@ -199,7 +201,8 @@ def _rule_range(rules: list[str]) -> str:
 
 
 def _holds(checks: list[Equation], values: Values) -> bool:
-    return all(sum(k * values[c] for _, c, k in terms) == 0 for terms in checks)
+    """Every identity of the row holds (a split has no blank cell, so no value is None here)."""
+    return all(sum(k * v for _, c, k in terms if (v := values[c]) is not None) == 0 for terms in checks)
 
 
 # --- the search across rows ---------------------------------------------------------------
@@ -219,8 +222,8 @@ def _candidates(blob: str, n: int, check: Callable[[Values], bool]) -> dict[Valu
 
 def _column_range(options: list[Values], col: int) -> tuple[float, float] | None:
     """The least and greatest value a column can take, None when some reading leaves it blank."""
-    column = [v[col] for v in options]
-    return None if any(x is None for x in column) else (min(column), max(column))
+    column = [x for v in options if (x := v[col]) is not None]
+    return (min(column), max(column)) if len(column) == len(options) else None
 
 
 @dataclass
@@ -231,12 +234,12 @@ class _Search:
     an inequality ``a >= b`` is the equation ``a - b - slack = 0`` with a slack row nobody reads.
     """
 
-    options: dict[str, list[Values]]  # readable rows only; others are wildcards
+    options: dict[str, list[Known]]  # readable rows only; others are wildcards
     equations: list[Equation]
     nodes: int = 0
     capped: bool = False
     solutions: int = 0
-    seen: dict[str, set[Values]] = field(default_factory=dict)
+    seen: dict[str, set[Known]] = field(default_factory=dict)
 
     def run(self) -> None:
         order = sorted(self.options, key=lambda r: len(self.options[r]))
@@ -272,8 +275,8 @@ class _Search:
                 if known is not None:
                     lo += coef * known
                     hi += coef * known
-                elif row not in chosen and row in self._ranges and self._ranges[row][col] is not None:
-                    a, b = self._ranges[row][col]
+                elif row not in chosen and (bounds := self._ranges.get(row, [None] * (col + 1))[col]) is not None:
+                    a, b = bounds
                     lo, hi = (lo + coef * a, hi + coef * b) if coef > 0 else (lo + coef * b, hi + coef * a)
                 elif coef > 0:  # a wildcard (unread row, blank cell, slack): any non-negative number
                     hi = inf
@@ -284,7 +287,7 @@ class _Search:
         return True
 
 
-def split_blobs(blobs: dict[str, str], table: TableRules, known: dict[str, Values] | None = None) -> SplitResult:
+def split_blobs(blobs: dict[str, str], table: TableRules, known: dict[str, Known] | None = None) -> SplitResult:
     """Decode the run-together rows of ``table`` with its hard identities (rules/table_*.toml).
 
     ``blobs`` maps a row key (``new``, ``denied.state_secret``, ``fees`` …; ``row`` for a
@@ -302,7 +305,7 @@ def split_blobs(blobs: dict[str, str], table: TableRules, known: dict[str, Value
         if _most_cells(blob) < layout.cells[row]:
             continue  # fewer digits than cells: blank cells, not glued ones; the caller keeps them None
         try:
-            found = _candidates(blob, layout.cells[row], lambda v, c=layout.row_checks[row]: _holds(c, v))
+            found = _candidates(blob, layout.cells[row], partial(_holds, layout.row_checks[row]))
         except _Capped:
             findings.append(finding("split_capped", keys=layout.keys[row], digits=blob, limit=MAX_CANDIDATES))
             continue

@@ -91,11 +91,11 @@ def _matches(text: str, origin: list[int], rows: tuple[RowRule, ...]) -> list[_M
                 found.append(_Match(rule.key, origin[m.start()], origin[m.end() - 1] + 1, rule.group))
     found.sort(key=lambda m: (m.start, -m.end))
     out: list[_Match] = []
-    for m in found:
-        if out and m.key == out[-1].key and m.start >= out[-1].end:
-            out[-1] = _Match(m.key, out[-1].start, m.end, m.group)  # two parts of one label
-        elif not out or m.start >= out[-1].end:
-            out.append(m)
+    for hit in found:
+        if out and hit.key == out[-1].key and hit.start >= out[-1].end:
+            out[-1] = _Match(hit.key, out[-1].start, hit.end, hit.group)  # two parts of one label
+        elif not out or hit.start >= out[-1].end:
+            out.append(hit)
     return out
 
 

@@ -110,7 +110,8 @@ def _decode_glued(doc: Document, rows: list[_Row], layout: Layout, findings: lis
         try:
             for cut in splits_of(folded[s:e], len(layout.columns)):
                 values = _values(folded[s:e], cut)
-                if not cumulative or values[1] >= values[0]:
+                year, total = values[0], values[-1]  # a split has no blank cell
+                if not cumulative or (year is not None and total is not None and total >= year):
                     found.append(values)
                     offsets[(i, values)] = tuple((s + a, s + b) for a, b in cut)
         except _Capped:
@@ -150,7 +151,7 @@ def _keys(row: _Row, layout: Layout) -> tuple[str, ...]:
 def _equations(rows: list[_Row], ncols: int) -> list[tuple[tuple[str, int, int], ...]]:
     """Children never exceed their parent; sub-items of a partitioned parent add up to it."""
     partitions = {p.parent for p in legacy_rules().partitions if p.hard}
-    out = []
+    out: list[tuple[tuple[str, int, int], ...]] = []
     for i, row in enumerate(rows):
         if row.parent is None:
             continue
