@@ -41,7 +41,6 @@ from .models import Report
 
 NARRATIVE_PREFIX = "narrative."
 OTHER_FACT = "narrative.other"  # the catch-all key: a count no rule could name
-FIELD_GROUPS = ("meta", "sections", "values", "facts", "findings")
 
 
 def _parse(path: str) -> Report:
@@ -181,11 +180,6 @@ class Evaluation:
                     counts[row][1] += 1
         return {row: (ok, total) for row, (ok, total) in counts.items() if total}
 
-    def failures(self) -> list[Comparison]:
-        return [c for c in self.comparisons if not c.ok and c.known_failure is None]
-
-    def fixed_known_failures(self) -> list[Comparison]:
-        return [c for c in self.comparisons if c.ok and c.known_failure is not None]
 
 
 def _actual(report: Report) -> dict[str, Any]:

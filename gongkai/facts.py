@@ -31,8 +31,7 @@ from .models import Fact, Number, Section, Span
 from .read import Document, OffsetText
 from .rules import _compiles, compiled, read_toml
 
-# Sections of the 2019/2021 layout whose statistical table starts at its header cue.
-_TABLE_KINDS = ("proactive", "applications", "review")
+# A pre-2019 statistics table printed as a section of its own is never narrative.
 _SKIPPED_KINDS = ("statistics",)
 # Facts whose subject phrase is looked up (jieba) when the rule did not capture one.
 _OTHER = "narrative.other"
@@ -228,7 +227,7 @@ def compile_rules(lexicon: Lexicon, narrative: NarrativeFile, file: str = "rules
         built.append(CompiledRule(rule, _compile(expand(rule.pattern, blocks, where=where), where)))
     lex = "rules/lexicon.toml"
 
-    def block(name: str, flags: int = 0) -> regex.Pattern[str]:
+    def block(name: str) -> regex.Pattern[str]:
         if name not in blocks:
             raise RuleError(f"{lex}: missing block {name}")
         return _compile(expand(blocks[name], blocks, where=f"{lex}: {name}"), f"{lex}: {name}")
@@ -275,7 +274,6 @@ def narrative_regions(doc: Document, sections: tuple[Section, ...],
                       tables: tuple[tuple[int, int], ...] = ()) -> list[Region]:
     """The narrative parts of the sections: what the table stage did not take (``tables``,
     its regions), without the tab-separated lines of a table it could not map."""
-    cat = catalogue()
     folded = doc.folded
     regions: list[Region] = []
     for section in sections:

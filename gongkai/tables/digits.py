@@ -131,7 +131,6 @@ def _values(blob: str, offsets: Offsets) -> Values:
 # --- the identities of a table, as linear equations over (row, column) ------------------------
 
 SLACK = "\0slack"  # a row nobody reads: any non-negative number, for an inequality
-RowCheck = Callable[[Values], bool]
 
 
 @dataclass(frozen=True)

@@ -120,7 +120,7 @@ def _classify(doc: Document, row: Row, table: TableRules) -> None:
         found = _matches(text, origin, table.rows)
         if found:
             best = found[-1]
-            row.key, row.label_at = best.key, best.start
+            row.key = best.key
             first = next(t for t in label_toks if t.end > best.start)
             row.label = _SPACE.sub("", doc.text[first.start : label_toks[-1].end])
             row.kind = "keyed"

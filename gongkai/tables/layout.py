@@ -47,7 +47,6 @@ class Row:
     end: int
     key: str | None = None
     label: str = ""
-    label_at: int = 0  # offset of the winning label match, for ordering
     values: list[Tok] = field(default_factory=list)
     kind: str = "other"  # keyed / values / other
     consumed: bool = False
