@@ -21,7 +21,9 @@ ZERO = "0000000"
 
 
 def _values(blobs, result):
-    return {row: tuple(int(blobs[row][s:e]) for s, e in cells) for row, cells in result.splits.items()}
+    """The wholly decided rows' numbers (a blank cell lost from the text is None)."""
+    return {row: tuple(None if c is None else float(blobs[row][c[0]:c[1]]) for c in cells)
+            for row, cells in result.splits.items() if row not in result.undecided}
 
 
 def _table3(**rows):
@@ -93,10 +95,10 @@ def test_table4_groups_decide_a_fifteen_cell_blob():
 def test_table2_rows_without_identity_are_ambiguous_unless_forced():
     blobs = {"regulations": "000", "normative_documents": "5225", "licensing": "273", "fees": "739.0766"}
     result = split_blobs(blobs, T2021.table("proactive"))
-    assert _values({k: v for k, v in blobs.items() if k != "fees"},
-                   type(result)(splits={k: v for k, v in result.splits.items() if k != "fees"})) == {
-        "regulations": (0, 0, 0), "licensing": (273,)}
+    decided = {k: v for k, v in _values(blobs, result).items() if k != "fees"}
+    assert decided == {"regulations": (0, 0, 0), "licensing": (273,)}
     assert result.splits["fees"] == ((0, 8),)
+    assert result.undecided["normative_documents"] == frozenset({0, 1, 2})
     assert result.ambiguous["normative_documents"] == [(5, 2, 25), (5, 22, 5), (52, 2, 5)]
 
 
@@ -109,9 +111,32 @@ def test_a_pathological_blob_is_capped_not_hung():
 
 
 def test_blank_cells_are_not_taken_for_glued_ones():
-    blobs = {"row": "0 0 0"}  # fewer digits than cells: nothing to split, the caller keeps None
+    """Three zeros for fifteen cells: too few digits to run together, so the other twelve
+    cells were blanks the text lost; no identity can say which, so nothing is decided."""
+    blobs = {"row": "0 0 0"}
     result = split_blobs(blobs, T2021.table("review"))
-    assert result.splits == {} and result.findings == []
+    assert result.splits["row"] == (None,) * 15 and result.undecided["row"] == frozenset(range(15))
+    assert [f.code for f in result.findings] == ["cell_ambiguous"]
+
+
+def test_a_lost_blank_cell_is_placed_by_the_identities():
+    """Table 4 with one blank cell of the litigation groups lost from the text (14 numbers for 15
+    cells): a blank among 行政复议's five would break a group's sum wherever it goes, so 行政复议
+    is read; where among the ten zeros the blank was, no identity can tell: those stay None."""
+    blobs = {"row": "1 0 0 0 1 0 0 0 0 0 0 0 0 0"}
+    result = split_blobs(blobs, T2021.table("review"))
+    cells = result.splits["row"]
+    assert [blobs["row"][a:b] for a, b in cells[:5]] == ["1", "0", "0", "0", "1"]
+    assert result.undecided["row"] == frozenset(range(5, 15))
+
+
+def test_a_stray_space_inside_a_number_is_read_through():
+    """Run-together digits with a slip of whitespace inside a number: 80|1|0|0|0|0|81 printed
+    '8 01000081'; only the reading that joins 8 and 0 satisfies the row sum."""
+    result = split_blobs({"new": "8 01000081"}, T2021.table("applications"))
+    assert "new" not in result.undecided
+    cells = result.splits["new"]
+    assert [("8 01000081"[a:b]).replace(" ", "") for a, b in cells] == ["80", "1", "0", "0", "0", "0", "81"]
 
 
 # --- the nine Hebei crawler files -------------------------------------------------------------

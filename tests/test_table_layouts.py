@@ -105,16 +105,19 @@ def test_every_cell_in_every_layout(layout):
 
 
 def test_a_lost_cell_is_never_filled_from_a_neighbour():
-    """One cell per line loses blank cells: such a row is unread, not shifted or padded."""
+    """One cell per line loses a cell of 本年新收 (41 2 0 0 1 0 44 → 41 2 0 1 0 44): the cells
+    every reading that satisfies the identities agrees on are read, the others stay None with
+    cell_ambiguous — never shifted or padded (issue 11: decode even partly)."""
     full = _render(cell_per_line)
     text = full.replace("\n41\n2\n0\n0\n1\n0\n44\n", "\n41\n2\n0\n1\n0\n44\n", 1)
     assert text != full
     report = gongkai.parse_text(text)
-    values = report.values()
-    assert "applications.new.total" not in values and "applications.new.natural" not in values
-    unread = [f for f in report.codes() if f == "table_row_unread"]
-    assert unread
-    assert values["applications.carried_over.total"] == GOLD["applications.carried_over.total"]
+    new = {c: report.value(f"applications.new.{c}") for c, _ in RULES.table("applications").columns}
+    assert new == {"natural": 41, "commercial": 2, "research": None, "nonprofit": None, "legal": 1,
+                   "other_org": 0, "total": 44}
+    ambiguous = [f for f in report.findings if f.code == "cell_ambiguous"]
+    assert [f.keys for f in ambiguous] == [("applications.new.research", "applications.new.nonprofit")]
+    assert report.value("applications.carried_over.total") == GOLD["applications.carried_over.total"]
 
 
 def test_docx_and_html_files(tmp_path):
@@ -171,5 +174,5 @@ def test_an_extra_column_that_no_identity_singles_out_is_not_read_by_position():
             ["二、上年结转政府信息公开申请数量", "1", "0", "0", "0", "0", "0", "1", "5"],
             ["（一）予以公开", "2", "1", "0", "0", "0", "0", "3", "9"]]
     report = gongkai.parse_text(HEAD + "三、收到和处理政府信息公开申请情况\n" + tabs(rows) + "\n" + TAIL)
-    assert not [k for k in report.values() if k.startswith("applications.")]
-    assert report.codes().count("table_row_unread") == 3
+    assert [v for k, v in report.values().items() if k.startswith("applications.")] == [None] * 21
+    assert report.codes().count("identities_broken") == 3

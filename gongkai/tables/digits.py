@@ -29,7 +29,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from itertools import product
+from itertools import combinations, product
 
 from .. import template
 from ..models import Finding
@@ -44,7 +44,8 @@ MAX_SOLUTIONS = 64  # whole-table readings collected before concluding "ambiguou
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
 Offsets = tuple[tuple[int, int], ...]
-Values = tuple[int | float | None, ...]  # a row's numbers; None only for a blank cell read as such
+Cells = tuple[tuple[int, int] | None, ...]  # per column: the cell's offsets in the row's text, None if blank
+Values = tuple[int | float | None, ...]  # a row's numbers; None for a blank cell
 Known = Values
 # A column identity: sum(coef * value[row][col]) == 0 over its terms.
 Equation = tuple[tuple[str, int, int], ...]
@@ -52,9 +53,11 @@ Equation = tuple[tuple[str, int, int], ...]
 
 @dataclass(frozen=True)
 class SplitResult:
-    """Per row: the cell offsets inside its blob, or the candidate readings when undecided."""
+    """Per row: each column's cell (offsets in the row's text, None when blank); the columns the
+    identities leave open; the candidate readings of rows not wholly decided; findings."""
 
-    splits: dict[str, Offsets] = field(default_factory=dict)
+    splits: dict[str, Cells] = field(default_factory=dict)
+    undecided: dict[str, frozenset[int]] = field(default_factory=dict)
     ambiguous: dict[str, list[Values]] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
 
@@ -115,6 +118,39 @@ def splits_of(blob: str, n: int, steps: int = MAX_STEPS) -> Iterator[Offsets]:
             yield tuple(cell for part in combo for cell in part)
 
 
+_SPACE = re.compile(r"\s+")
+
+
+def readings(text: str, n: int, steps: int = MAX_STEPS) -> Iterator[Cells]:
+    """Every way a row's printed numbers can be its ``n`` cells.
+
+    One run of digits: cells run together (``801000081``). Several runs: either cells run
+    together with a slip of whitespace that may fall inside a number (``80 1000081``), or one
+    number per cell with the blank cells lost from the text (``0 0 0 0 0 0`` for seven cells):
+    both kinds of reading are offered, and the identities choose. Too few digits for the
+    cells even run together: only the lost-blanks reading is left.
+    """
+    tokens = _tokens(text)
+    if not tokens:
+        return
+    if _most_cells(text) >= n:
+        yield from (splits_of(text, n, steps) if len(tokens) == 1 else _squeezed_splits(text, n, steps))
+    if 1 < n and len(tokens) < n and (len(tokens) > 1 or _most_cells(text) < n):
+        if not all(_well_formed(text[s:e]) for s, e in tokens):
+            return
+        for places in combinations(range(n), len(tokens)):
+            at = dict(zip(places, tokens))
+            yield tuple(at.get(c) for c in range(n))
+
+
+def _squeezed_splits(text: str, n: int, steps: int) -> Iterator[Cells]:
+    """Splits of the digits with the whitespace between them taken out, mapped back to ``text``."""
+    origin = [i for i, ch in enumerate(text) if not ch.isspace()]
+    squeezed = "".join(text[i] for i in origin)
+    for offsets in splits_of(squeezed, n, steps):
+        yield tuple((origin[s], origin[e - 1] + 1) for s, e in offsets)
+
+
 def _most_cells(blob: str) -> int:
     """How many cells ``blob`` could hold at most: one per digit (a decimal is one cell)."""
     return sum(e - s if blob[s:e].isdigit() else 1 for s, e in _tokens(blob))
@@ -124,8 +160,8 @@ def _value(piece: str) -> int | float:
     return float(piece) if "." in piece else int(piece)
 
 
-def _values(blob: str, offsets: Offsets) -> Values:
-    return tuple(_value(blob[s:e]) for s, e in offsets)
+def _values(blob: str, offsets: Cells) -> Values:
+    return tuple(None if cell is None else _value(_SPACE.sub("", blob[cell[0] : cell[1]])) for cell in offsets)
 
 
 # --- the identities of a table, as linear equations over (row, column) ------------------------
@@ -200,17 +236,18 @@ def _rule_range(rules: list[str]) -> str:
 
 
 def _holds(checks: list[Equation], values: Values) -> bool:
-    """Every identity of the row holds (a split has no blank cell, so no value is None here)."""
-    return all(sum(k * v for _, c, k in terms if (v := values[c]) is not None) == 0 for terms in checks)
+    """Every identity of the row holds; one with a blank operand cannot be assessed, so it stands."""
+    return all(any(values[c] is None for _, c, _ in terms) or sum(k * (values[c] or 0) for _, c, k in terms) == 0
+               for terms in checks)
 
 
 # --- the search across rows ---------------------------------------------------------------
 
 
-def _candidates(blob: str, n: int, check: Callable[[Values], bool]) -> dict[Values, Offsets]:
+def _candidates(blob: str, n: int, check: Callable[[Values], bool]) -> dict[Values, Cells]:
     """The readings of one row that satisfy its own identity, keyed by their numbers."""
-    out: dict[Values, Offsets] = {}
-    for offsets in splits_of(blob, n):
+    out: dict[Values, Cells] = {}
+    for offsets in readings(blob, n):
         values = _values(blob, offsets)
         if check(values):
             out.setdefault(values, offsets)
@@ -298,11 +335,9 @@ def split_blobs(blobs: dict[str, str], table: TableRules, known: dict[str, Known
     """
     known = known or {}
     layout = _layout(table, [*blobs, *known])
-    options: dict[str, dict[Values, Offsets]] = {r: {v: ()} for r, v in known.items() if len(v) == layout.cells[r]}
+    options: dict[str, dict[Values, Cells]] = {r: {v: ()} for r, v in known.items() if len(v) == layout.cells[r]}
     findings: list[Finding] = []
     for row, blob in blobs.items():
-        if _most_cells(blob) < layout.cells[row]:
-            continue  # fewer digits than cells: blank cells, not glued ones; the caller keeps them None
         try:
             found = _candidates(blob, layout.cells[row], partial(_holds, layout.row_checks[row]))
         except _Capped:
@@ -316,7 +351,7 @@ def split_blobs(blobs: dict[str, str], table: TableRules, known: dict[str, Known
     return _verdict(blobs, layout, options, findings)
 
 
-def _verdict(blobs, layout: _Layout, options: dict[str, dict[Values, Offsets]], findings: list[Finding]) -> SplitResult:
+def _verdict(blobs, layout: _Layout, options: dict[str, dict[Values, Cells]], findings: list[Finding]) -> SplitResult:
     """Rows decided by every identity; the rest ambiguous, with the reason said."""
     search = _Search({r: list(o) for r, o in options.items()}, layout.equations)
     if options and layout.equations:  # rows tied by identities: search them together
@@ -333,15 +368,34 @@ def _verdict(blobs, layout: _Layout, options: dict[str, dict[Values, Offsets]], 
         readings = {r: set(o) for r, o in options.items()}
     else:
         readings = search.seen
-    splits: dict[str, Offsets] = {}
+    splits: dict[str, Cells] = {}
+    undecided: dict[str, frozenset[int]] = {}
     ambiguous: dict[str, list[Values]] = {}
     for row, values in readings.items():
         if row not in blobs:
             continue  # a row read cell by cell: only a constraint here
-        if len(values) == 1:
-            splits[row] = options[row][next(iter(values))]
-        else:
-            ambiguous[row] = sorted(values)
-            findings.append(finding("cell_ambiguous", keys=layout.keys[row], digits=blobs[row],
-                                    candidates=" / ".join("|".join(map(str, v)) for v in ambiguous[row])))
-    return SplitResult(splits=splits, ambiguous=ambiguous, findings=findings)
+        cells = [options[row][v] for v in values]
+        splits[row] = tuple(cells[0][c] if len({r[c] for r in cells}) == 1 else None for c in range(layout.cells[row]))
+        open_columns = frozenset(c for c in range(layout.cells[row]) if len({r[c] for r in cells}) > 1)
+        if open_columns:  # a column every reading agrees on is decided; the rest stay None
+            undecided[row] = open_columns
+            ambiguous[row] = sorted(values, key=_sortable)
+            findings.append(finding("cell_ambiguous", keys=[layout.keys[row][c] for c in sorted(open_columns)],
+                                    digits=blobs[row], candidates=_listed(ambiguous[row])))
+    return SplitResult(splits=splits, undecided=undecided, ambiguous=ambiguous, findings=findings)
+
+
+SHOWN = 6  # candidate readings a message lists before it only counts the rest
+
+
+def _listed(readings: list[Values]) -> str:
+    shown = " / ".join(_shown(v) for v in readings[:SHOWN])
+    return shown + (f" … +{len(readings) - SHOWN}" if len(readings) > SHOWN else "")
+
+
+def _sortable(values: Values) -> tuple:
+    return tuple((v is None, v or 0) for v in values)
+
+
+def _shown(values: Values) -> str:
+    return "|".join("" if v is None else str(v) for v in values)

@@ -22,7 +22,7 @@ from .digits import split_blobs
 from .layout import Row, Tok, lines_of, rows_of, split_line
 
 _SPACE = regex.compile(r"\s+")
-_DIGITS = regex.compile(r"\d+")
+_NUMBER_CELL = regex.compile(r"\d+(?:\.\d+)?")
 
 
 # --- rules ------------------------------------------------------------------------------------
@@ -188,13 +188,10 @@ def _fit(values: list[Tok], n: int) -> list[Tok]:
 
 
 def _is_blob(doc: Document, values: list[Tok], n: int) -> bool:
-    """One run of digits where several columns are due, at least a digit each: cells run
-    together. Several separate numbers are separate cells: one lost among them is no blob."""
+    """Only numbers, but not one per column: cells run together (``801000081``), a number split
+    by a stray space, or blank cells lost from the text. ``digits`` weighs the readings."""
     filled = [t for t in values if t.end > t.start]
-    if len(filled) != 1 or n < 2 or len(values) != 1:
-        return False
-    texts = [t.folded(doc) for t in filled]
-    return all(_DIGITS.fullmatch(x) for x in texts) and sum(map(len, texts)) >= n
+    return bool(filled) and len(values) != n and all(_NUMBER_CELL.fullmatch(t.folded(doc)) for t in filled)
 
 
 def _cell(doc: Document, tok: Tok, key: str | None, row: str, column: str, reading: _Reading) -> Cell:
@@ -220,8 +217,8 @@ def _read_row(doc: Document, kind: str, table: TableRules, key: str, label: str,
         reading.cells[key] = [_cell(doc, t, _full_key(kind, key, c), label, printed, reading)
                               for t, (c, printed) in zip(fitted, columns)]
     elif _is_blob(doc, fitted, n):
-        joined = Tok(fitted[0].start, fitted[-1].end)
-        reading.blobs[key] = (joined, label)
+        filled = [t for t in fitted if t.end > t.start]
+        reading.blobs[key] = (Tok(filled[0].start, filled[-1].end), label)
     elif any(t.end > t.start for t in fitted):
         reading.findings.append(finding(
             "table_row_unread", keys=tuple(_full_key(kind, key, c) for c, _ in columns),
@@ -239,7 +236,8 @@ def _read_rows(doc: Document, kind: str, table: TableRules, rows: list[Row], rea
         _drop_subtotal_column(doc, table, rows, reading)
     for row in rows:
         if row.kind == "keyed" and row.key:
-            if any(t.end > t.start for t in row.values) or len(row.values) == len(table.columns_of(row.key)):
+            n = len(table.columns_of(row.key))
+            if any(t.end > t.start for t in row.values) or len(_fit(row.values, n)) == n:
                 _read_row(doc, kind, table, row.key, row.label, row.values, reading)
         elif row.kind == "values" and not row.consumed:
             label = _SPACE.sub("", " ".join(t.raw(doc) for t in row.cells if not _value_like(t.folded(doc))))
@@ -422,14 +420,22 @@ def _split_blobs(doc: Document, table: TableRules, reading: _Reading) -> None:
     for row, (tok, label) in reading.blobs.items():
         keys = list(zip(table.cell_keys(row), (printed for _, printed in (table.columns if table.shape == "single_row"
                                                                           else table.columns_of(row)))))
-        offsets = result.splits.get(row)
-        if offsets is not None and len(offsets) == len(keys):
-            toks = [Tok(tok.start + s, tok.start + e) for s, e in offsets]
-            reading.cells[row] = [_cell(doc, t, key, label, printed, reading) for t, (key, printed) in zip(toks, keys)]
-            continue
+        cells = result.splits.get(row)
+        open_columns = result.undecided.get(row, frozenset())
         span = Span(start=tok.start, end=tok.end)
-        reading.cells[row] = [Cell(key=key, value=None, raw=tok.raw(doc), span=span, row=label, column=printed,
-                                   page=doc.page_of(tok.start)) for key, printed in keys]
+        out = []
+        decided = cells is not None and len(cells) == len(keys)
+        for c, (key, printed) in enumerate(keys):
+            piece = cells[c] if cells is not None and decided else None
+            if not decided or c in open_columns:  # not decided: None, pointing at the whole run
+                out.append(Cell(key=key, value=None, raw=tok.raw(doc), span=span, row=label, column=printed,
+                                page=doc.page_of(tok.start)))
+            elif piece is None:  # a blank cell the text lost
+                out.append(Cell(key=key, value=None, raw="", span=None, row=label, column=printed,
+                                page=doc.page_of(tok.start)))
+            else:
+                out.append(_cell(doc, Tok(tok.start + piece[0], tok.start + piece[1]), key, label, printed, reading))
+        reading.cells[row] = out
     reading.findings.extend(_with_spans(f, reading) for f in result.findings)
 
 
