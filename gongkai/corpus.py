@@ -102,12 +102,12 @@ def to_arrow(rows: Iterable[dict[str, Any]]):
 
 def to_pandas(rows: Iterable[dict[str, Any]]):
     """Rows as a pandas DataFrame (the ``[frame]`` extra)."""
-    try:
-        import pandas  # noqa: F401  pyarrow's to_pandas needs it; say so here rather than deep inside pyarrow
-    except ImportError as exc:  # pragma: no cover - depends on the environment
+    import importlib.util
+
+    if importlib.util.find_spec("pandas") is None:  # pyarrow's to_pandas needs it: say so here
         from .errors import MissingExtraError
 
-        raise MissingExtraError("pandas is needed: pip install 'gongkai[frame]'") from exc
+        raise MissingExtraError("pandas is needed: pip install 'gongkai[frame]'")
     return to_arrow(rows).to_pandas()
 
 

@@ -57,8 +57,10 @@ class CellRules(_Rules):
     rule_line: str
     max_label: int
     not_label: str
+    numbering: str
+    fuzzy_min: int
 
-    _check = field_validator("blank", "number", "footer", "rule_line", "not_label")(_compiles)
+    _check = field_validator("blank", "number", "footer", "rule_line", "not_label", "numbering")(_compiles)
 
 
 class RowRule(_Rules):

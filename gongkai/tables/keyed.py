@@ -99,6 +99,35 @@ def _matches(text: str, origin: list[int], rows: tuple[RowRule, ...]) -> list[_M
     return out
 
 
+_PARENS = str.maketrans("()", "\uff08\uff09")
+
+
+def _numbered(label: str) -> tuple[str, str] | None:
+    """(number, rest) of a label: 1.属于国家秘密 → ('1.', '属于国家秘密'); (一) and （一） alike."""
+    m = compiled(cell_rules().numbering).match(label)
+    if m is None:
+        return None
+    return m.group().translate(_PARENS).replace("．", ".").replace("、", "."), label[m.end() :]
+
+
+def _fuzzy_match(text: str, origin: list[int], rows: tuple[RowRule, ...]) -> list[_Match]:
+    """A label no pattern finds (OCR lost or misread a character): the row whose printed number
+    it carries and whose template label is within one edit of its text."""
+    printed = _numbered(text)
+    if printed is None:
+        return []
+    number, rest = printed
+    hits = []
+    for rule in rows:
+        official = _numbered(rule.label)
+        if official is None or official[0] != number or len(official[1]) < cell_rules().fuzzy_min:
+            continue
+        m = regex.match(f"(?:{regex.escape(official[1])}){{e<=1}}", rest, flags=regex.BESTMATCH)
+        if m is not None:
+            hits.append(_Match(rule.key, origin[0], origin[len(text) - 1] + 1, rule.group))
+    return hits if len(hits) == 1 else []  # two rows within one edit: no guess
+
+
 def _label_cells(doc: Document, row: Row) -> int:
     """Index of the last cell that is label text (not a number or blank mark); -1 if none."""
     last = -1
@@ -117,7 +146,7 @@ def _classify(doc: Document, row: Row, table: TableRules) -> None:
     text, origin = _squeezed(doc, label_toks)
     has_values = any(t.end > t.start for t in row.values)
     if text and len(text) <= rules.max_label and not compiled(rules.not_label).search(text):
-        found = _matches(text, origin, table.rows)
+        found = _matches(text, origin, table.rows) or _fuzzy_match(text, origin, table.rows)
         if found:
             best = found[-1]
             row.key = best.key
@@ -147,20 +176,64 @@ def _stream_values(rows: list[Row], table: TableRules) -> None:
             row.values = [later.cells[0] for later in following]
 
 
-def _pair_values(rows: list[Row]) -> None:
-    """PDF text prints a row's numbers on the line above or below its label: give a label with
-    no numbers the nearest free line of numbers, not past another labelled row."""
-    for i, row in enumerate(rows):
-        if row.kind != "keyed" or any(t.end > t.start for t in row.values):
-            continue
-        for step in (-1, 1):
-            j = i + step
-            while 0 <= j < len(rows) and rows[j].kind == "other" and abs(j - i) <= 4:
-                j += step
-            if 0 <= j < len(rows) and rows[j].kind == "values" and not rows[j].consumed:
-                rows[j].consumed = True
-                row.values = rows[j].values
-                break
+def _pair_by_order(doc: Document, rows: list[Row], table: TableRules, reading: _Reading) -> None:
+    """Labels and their numbers on different lines (PDF text, converters that pull labels out of
+    their rows). Rows printed with label and numbers together are anchors; the value lines
+    between two anchors belong, in printed order, to the template rows between them (or to the
+    labels printed between them) — taken only when there are exactly as many of each, so a lost
+    or doubled line never shifts a number into the next row; otherwise a finding names the rows."""
+    keyed = [r for r in rows if r.kind == "keyed" and r.key]
+    anchors = {r.key for r in keyed if r.key and _has_values(r)}
+    printed = table.printed_rows({r.key for r in keyed if r.key})
+    position = {k: i for i, k in enumerate(printed)}
+    segment: list[Row] = []
+    labels: list[Row] = []
+    previous: str | None = None
+    for row in [*rows, None]:
+        if row is not None and row.kind == "values" and not row.consumed:
+            segment.append(row)
+        elif row is not None and row.kind == "keyed" and row.key and not _has_values(row):
+            labels.append(row)
+        elif row is None or (row.kind == "keyed" and row.key in position):
+            following = row.key if row is not None else None
+            _pair_segment(doc, table, segment, labels, previous, following, printed, position, anchors, reading)
+            segment, labels, previous = [], [], following
+
+
+def _has_values(row: Row) -> bool:
+    return any(t.end > t.start for t in row.values)
+
+
+def _pair_segment(doc: Document, table: TableRules, orphans: list[Row], labels: list[Row], previous: str | None,
+                  following: str | None, printed: list[str], position: dict[str, int], anchors: set[str],
+                  reading: _Reading) -> None:
+    """Give a run of unlabelled value lines to the rows missing between two anchors."""
+    full = [r for r in orphans if any(len(_fit(r.values, len(table.columns_of(k)))) == len(table.columns_of(k))
+                                      for k in printed)]
+    if not full:
+        return
+    lo = position[previous] + 1 if previous in position else 0
+    hi = position[following] if following in position else len(printed)
+    between = [k for k in printed[lo:hi] if k not in anchors] if lo <= hi else []
+    named = sorted({r.key for r in labels if r.key and r.key not in anchors}, key=lambda k: position.get(k, 0))
+    for keys in (between, named):
+        if len(keys) == len(full) and all(len(_fit(r.values, len(table.columns_of(k)))) == len(table.columns_of(k))
+                                          for r, k in zip(full, keys)):
+            for r, k in zip(full, keys):
+                r.consumed = True
+                label = next((x.label for x in labels if x.key == k), _template_label(table, k))
+                reading.paired.append((k, label, r.values))
+            return
+    missing = between or named
+    reading.findings.append(finding(
+        "table_rows_unpaired", keys=tuple(key for k in missing for key in table.cell_keys(k)),
+        spans=tuple(Span(start=r.start, end=r.end) for r in full), table=table.number, lines=len(full),
+        rows="、".join(_template_label(table, k) for k in missing) or "-"))
+
+
+def _template_label(table: TableRules, key: str) -> str:
+    rule = table.row(key)
+    return rule.label if rule is not None else key
 
 
 # --- cells of a keyed row -------------------------------------------------------------------
@@ -174,6 +247,7 @@ class _Reading:
     blobs: dict[str, tuple[Tok, str]] = field(default_factory=dict)  # row key → blob, label
     unmapped: list[Cell] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    paired: list[tuple[str, str, list[Tok]]] = field(default_factory=list)  # key, label, values on other lines
     region: tuple[int, int] | None = None
 
 
@@ -231,7 +305,7 @@ def _read_rows(doc: Document, kind: str, table: TableRules, rows: list[Row], rea
     for row in rows:
         _classify(doc, row, table)
     _stream_values(rows, table)
-    _pair_values(rows)
+    _pair_by_order(doc, rows, table, reading)
     if _row_identity(table) is not None:
         _drop_subtotal_column(doc, table, rows, reading)
     for row in rows:
@@ -242,6 +316,8 @@ def _read_rows(doc: Document, kind: str, table: TableRules, rows: list[Row], rea
         elif row.kind == "values" and not row.consumed:
             label = _SPACE.sub("", " ".join(t.raw(doc) for t in row.cells if not _value_like(t.folded(doc))))
             reading.unmapped.extend(_cell(doc, t, None, label, "", reading) for t in row.values if t.end > t.start)
+    for key, label, values in reading.paired:
+        _read_row(doc, kind, table, key, label, values, reading)
 
 
 def _drop_subtotal_column(doc: Document, table: TableRules, rows: list[Row], reading: _Reading) -> None:
@@ -291,13 +367,17 @@ def _is_subtotal(values: list, j: int, table: TableRules) -> bool:
 
 # --- crawler text: the table on one line -------------------------------------------------------
 
+_CELL_SEPARATOR = regex.compile(r"[|\t]")
 _VALUE_RUN = regex.compile(r"(?:\d[\d,]*(?:\.\d+)?|[/—–\-])+")
 
 
 def _inline_lines(doc: Document, rows: list[Row], table: TableRules) -> list[Row]:
-    """Rows whose text holds three or more row labels: a table printed on one line."""
+    """Rows whose text holds three or more row labels and no cell separator: a table printed on
+    one line. (A header row of labels — an OCR'd 本年新收件数 | 上年结转件数 | … — is no table.)"""
     out = []
     for row in rows:
+        if _CELL_SEPARATOR.search(doc.text, row.start, row.end):
+            continue
         text, origin = _squeezed(doc, [Tok(row.start, row.end)])
         if len({m.key for m in _matches(text, origin, table.rows)}) >= 3:
             out.append(row)
@@ -357,8 +437,11 @@ def _region(doc: Document, sections: tuple[Section, ...], kind: str, table: Tabl
 
 
 def _review_values(doc: Document, rows: list[Row], n: int) -> list[Tok] | None:
-    """The row of n numbers after the headers (possibly spread over consecutive lines)."""
+    """The row of n numbers after the headers (possibly spread over consecutive lines); else,
+    the table printed as sub-tables in their printed order (行政复议, then each 行政诉讼 group,
+    each under its own header), when their value rows hold exactly n cells between them."""
     pending: list[Tok] = []
+    parts: list[Tok] = []
     for row in rows:
         last = _label_cells(doc, row)
         values = _fit(row.cells[last + 1 :], n)
@@ -371,9 +454,10 @@ def _review_values(doc: Document, rows: list[Row], n: int) -> list[Tok] | None:
         if not filled:
             continue
         pending.extend(values)
+        parts.extend(values)
         if len(_fit(pending, n)) == n:
             return _fit(pending, n)
-    return None
+    return parts if len(parts) == n else None
 
 
 def _review_blob(doc: Document, table: TableRules, start: int, end: int) -> Tok | None:

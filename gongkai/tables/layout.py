@@ -216,14 +216,59 @@ def _gap_rows(doc: Document, gapped: list[tuple[int, tuple[int, int]]], cell_gap
 def rows_of(doc: Document, start: int, end: int, skip: regex.Pattern[str]) -> list[Row]:
     """The region's rows of cells, whatever the layout (DOCX dump, cell per line, lines of cells);
     ``skip`` matches lines that are no row (page footers, a markdown rule line)."""
-    lines = lines_of(doc, start, end)
+    lines = [_without_edge_pipe(doc, a, b) for a, b in lines_of(doc, start, end)]
     if _is_docx_dump(doc, lines):
         return _docx_rows(doc, lines)
     gapped = _gaps(doc, lines)
     sizes = _gap_sizes(gapped)
     if sizes is not None:
         return _gap_rows(doc, gapped, *sizes)
+    if _is_blocks(doc, gapped):
+        return _block_rows(doc, gapped)
     return _line_rows(doc, lines, skip)
+
+
+_EDGE_PIPE = regex.compile(r"^\s*\|(?=[^|]*$)|(?<=^[^|]*)\|\s*$")
+
+
+def _without_edge_pipe(doc: Document, a: int, b: int) -> tuple[int, int]:
+    """A line holding one cell closed (or opened) by a lone pipe, as some converters print a
+    cell per line (``41 |``): the line without it. Markdown rows (inner pipes) are left whole."""
+    line = doc.folded[a:b]
+    if line.count("|") != 1 or line.strip() == "|":  # a lone pipe is a blank cell: kept as a line
+        return a, b
+    m = _EDGE_PIPE.search(line)
+    if m is None:
+        return a, b
+    return (a + m.end(), b) if m.start() == 0 and line.lstrip().startswith("|") else (a, a + m.start())
+
+
+def _is_blocks(doc: Document, gapped: list[tuple[int, tuple[int, int]]]) -> bool:
+    """A cell per line, rows as blocks of lines between single blank lines: most lines hold one
+    cell, and most blocks several lines."""
+    if len(gapped) < 10:
+        return False
+    single = sum(1 for _, (a, b) in gapped if len(split_line(doc, a, b)) == 1)
+    blocks = [0]
+    for gap, _ in gapped:
+        if gap and blocks[-1]:
+            blocks.append(0)
+        blocks[-1] += 1
+    return single >= 0.8 * len(gapped) and len(blocks) >= 3 and sorted(blocks)[len(blocks) // 2] >= 3
+
+
+def _block_rows(doc: Document, gapped: list[tuple[int, tuple[int, int]]]) -> list[Row]:
+    rows: list[Row] = []
+    for gap, (a, b) in gapped:
+        tok = _strip_tok(doc, a, b)
+        if doc.folded[tok.start : tok.end] == "|":
+            tok = Tok(tok.start, tok.start)  # a blank cell
+        if gap or not rows:
+            rows.append(Row([tok], tok.start, tok.end))
+        else:
+            rows[-1].cells.append(tok)
+            rows[-1].end = tok.end
+    return rows
 
 # --- pre-2019 statistics tables: label, unit, values -------------------------------------------
 
