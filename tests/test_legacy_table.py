@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+import gongkai
+
 from conftest import CORPUS, SEEDS, shared
 from gongkai.tables.legacy import legacy_tables
 from gongkai.template import legacy as legacy_rules
@@ -130,3 +132,36 @@ def test_rules_load_and_every_alias_key_is_unique_per_group():
     for alias in rules.aliases:
         assert (alias.key, alias.within) not in seen
         seen.add((alias.key, alias.within))
+
+
+# --- issue 11: statistics tables of other provinces, found by their rows -----------------------
+
+ROWS = ("主动公开政府信息数 条 425\n其中：主动公开规范性文件数 条 12\n受理政府信息公开申请数 件 8\n"
+        "其中：1.当面申请数 件 3\n2.网上申请数 件 5\n")
+EXPECTED = {"legacy.proactive.total": 425, "legacy.proactive.normative_documents_published": 12,
+            "legacy.applications.received": 8, "legacy.applications.received.in_person": 3,
+            "legacy.applications.received.online": 5}
+HEAD = "某县2012年政府信息公开工作年度报告\n一、概述\n本年度工作平稳推进。\n"
+
+
+def _legacy_values(text):
+    r = gongkai.parse_text(text)
+    return {k: v for k, v in r.values().items() if k.startswith("legacy.")}
+
+
+@pytest.mark.parametrize("header", ["附表：政府信息公开情况统计表\n项 目 单 位 数 量\n", "二、统计数据\n",
+                                    "政府信息公开工作统计表\n类别 计量单位 本年数\n"],
+                         ids=["other-header", "no-header", "another-header"])
+def test_a_table_is_found_by_its_rows_whatever_its_header(header):
+    assert _legacy_values(HEAD + header + ROWS) == EXPECTED
+
+
+def test_units_and_item_numbers_glued_to_the_values():
+    """件81.当面… is 8 then item 1.; 件32.网上… is 3 then item 2. (web text without spaces)."""
+    text = HEAD + "统计指标 单位 统计数 " + ROWS.replace(" ", "").replace("\n", "") + "\n"
+    assert _legacy_values(text) == EXPECTED
+
+
+def test_two_statistics_rows_in_the_narrative_are_no_table():
+    text = HEAD + "二、主动公开情况\n主动公开政府信息数 条 425\n受理政府信息公开申请数 件 8\n三、其他\n无。\n"
+    assert _legacy_values(text) == {}

@@ -15,6 +15,7 @@ are decoded in ``digits``. This module only cuts text. A new layout goes here.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import regex
 
@@ -293,6 +294,14 @@ class StatWords:
     item_number: str
 
 
+@cache
+def stat_row_pattern(words: StatWords) -> regex.Pattern[str]:
+    """One ``label unit values`` row; the unit word ends the label, the values may be glued."""
+    units = "|".join(regex.escape(u) for u in words.units)
+    return regex.compile(rf"(?P<label>(?:{words.label_start})?[^\s\d][^\n]{{0,80}}?)\s*(?P<unit>{units})"
+                         rf"(?=[ \t]*\d)(?P<values>(?:[ \t]*\d+(?:\.\d+)?)*)")
+
+
 def stat_rows(folded: str, start: int, end: int, ncols: int, words: StatWords) -> list[StatRow]:
     """Rows of a pre-2019 statistics table: one cell per line (DOCX dumps: tab-led cells, blank
     lines between rows), or the whole table on one line (web pages), the unit word (条, 件 …)
@@ -338,8 +347,7 @@ def _stat_line_row(folded: str, cells: list[tuple[int, int]], ncols: int) -> Sta
 
 def _stat_inline_rows(folded: str, start: int, end: int, ncols: int, words: StatWords) -> list[StatRow]:
     """The whole table on one line: label, unit, values; glued digits kept for decoding."""
-    units = "|".join(regex.escape(u) for u in words.units)
-    row = regex.compile(rf"(?P<label>(?:{words.label_start})?[^\s\d][^\n]{{0,80}}?)\s*(?P<unit>{units})(?=[ \t]*\d)(?P<values>(?:[ \t]*\d+(?:\.\d+)?)*)")
+    row = stat_row_pattern(words)
     rows: list[StatRow] = []
     pos = start
     expected_item = 1

@@ -19,10 +19,10 @@ import regex
 from ..models import Cell, Finding, Span, Table
 from ..read import Document
 from ..rules import compiled, finding
-from ..template import LegacyGeneration, legacy
+from ..template import LegacyAlias, LegacyGeneration, legacy
 from ..template import LegacyLayout as Layout
-from .digits import Values, _Capped, _Search, _values, splits_of
-from .layout import StatRow, StatWords, stat_rows
+from .digits import Values, _Capped, _Search, _tokens, _values, splits_of
+from .layout import StatRow, StatWords, stat_row_pattern, stat_rows
 
 
 def legacy_rules() -> LegacyGeneration:
@@ -38,15 +38,63 @@ class _Row(StatRow):
 # --- finding the table ---------------------------------------------------------------------
 
 
-def _find_table(folded: str) -> tuple[Layout, regex.Match[str], int] | None:
-    """The first statistics-table header; the table runs from there to its end marker."""
+@dataclass(frozen=True)
+class _Found:
+    layout: Layout
+    start: int  # where the table (its header, else its first row) starts
+    rows: int  # where its rows start
+    end: int
+    year: str | None
+
+
+MIN_ROWS = 3  # rows in a run, each labelled as a statistics row, that make a table with no header
+
+
+def _find_table(folded: str) -> _Found | None:
+    """The first statistics-table header, the table running to its end marker; without a header
+    any province's table is found by its rows: a run of ``label unit value`` rows whose labels
+    are statistics rows (主动公开政府信息数 条 425 …)."""
     rules = legacy_rules()
     hits = [(m.start(), layout, m) for layout in rules.layouts if (m := compiled(layout.header).search(folded))]
-    if not hits:
+    if hits:
+        _, layout, m = min(hits, key=lambda h: h[0])
+        end = compiled(rules.end).search(folded, m.end())
+        return _Found(layout, m.start(), m.end(), end.start() if end else len(folded), m.groupdict().get("year"))
+    return _by_row_labels(folded)
+
+
+def _by_row_labels(folded: str) -> _Found | None:
+    rules = legacy_rules()
+    run: list[regex.Match[str]] = []
+    known = 0
+    for m in stat_row_pattern(_words()).finditer(folded):
+        if run and folded[run[-1].end() : m.start()].strip():  # other text between: the run ended
+            if known >= MIN_ROWS:
+                break
+            run, known = [], 0
+        is_known = _alias(_name(folded, _strip_span(folded, m.span("label"))), None) is not None
+        if run or is_known:  # a run starts at a statistics row; unknown rows inside it are kept
+            run.append(m)
+            known += is_known
+    if known < MIN_ROWS:
         return None
-    _, layout, m = min(hits, key=lambda h: h[0])
-    end = compiled(rules.end).search(folded, m.end())
-    return layout, m, end.start() if end else len(folded)
+    cells = len(_tokens(run[0]["values"]))
+    layout = next((lay for lay in rules.layouts if len(lay.columns) == cells), rules.layouts[0])
+    return _Found(layout, run[0].start(), run[0].start(), run[-1].end(), None)
+
+
+def _words() -> StatWords:
+    rules = legacy_rules()
+    return StatWords(rules.units, rules.label_start, rules.item_number)
+
+
+def _strip_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    start, end = span
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
 
 
 # --- keys and structure -------------------------------------------------------------------
@@ -58,6 +106,12 @@ def _name(folded: str, span: tuple[int, int]) -> str:
     return compiled(legacy_rules().numbering).sub("", compact, count=1)
 
 
+def _alias(name: str, group: str | None) -> LegacyAlias | None:
+    """The first alias whose label matches (and whose ``within`` names the enclosing group)."""
+    return next((a for a in legacy_rules().aliases
+                 if (a.within is None or a.within == group) and compiled(a.label).search(name)), None)
+
+
 def _assign_keys(folded: str, rows: list[_Row]) -> None:
     """Each row's key by alias (the enclosing group decides between repeated labels), and the
     row a 其中 / numbered row belongs to."""
@@ -65,9 +119,7 @@ def _assign_keys(folded: str, rows: list[_Row]) -> None:
     group: str | None = None
     top: int | None = None
     for i, row in enumerate(rows):
-        name = _name(folded, row.label)
-        alias = next((a for a in rules.aliases
-                      if (a.within is None or a.within == group) and compiled(a.label).search(name)), None)
+        alias = _alias(_name(folded, row.label), group)
         row.key = alias.key if alias else None
         if alias and alias.group:
             group = alias.key
@@ -205,18 +257,13 @@ def legacy_tables(doc: Document) -> tuple[list[Table], list[Finding]]:
     found = _find_table(doc.folded)
     if found is None:
         return [], []
-    layout, header, end = found
-    year = header.groupdict().get("year")
-    ncols = len(layout.columns)
-    start = header.end()
-    rules = legacy_rules()
-    words = StatWords(rules.units, rules.label_start, rules.item_number)
-    rows = [_Row(**vars(r)) for r in stat_rows(doc.folded, start, end, ncols, words)]
+    layout, end, year = found.layout, found.end, found.year
+    rows = [_Row(**vars(r)) for r in stat_rows(doc.folded, found.rows, end, len(layout.columns), _words())]
     _assign_keys(doc.folded, rows)
     findings: list[Finding] = []
     if any(r.glued for r in rows):
         _decode_glued(doc, rows, layout, findings)
     findings.extend(_unreadable(doc, rows))
-    table = Table(kind="legacy", template="pre2019", span=Span(start=header.start(), end=end),
+    table = Table(kind="legacy", template="pre2019", span=Span(start=found.start, end=end),
                   cells=_cells(doc, rows, layout, year))
     return [table], findings
