@@ -314,10 +314,21 @@ def _read_rows(doc: Document, kind: str, table: TableRules, rows: list[Row], rea
             if any(t.end > t.start for t in row.values) or len(_fit(row.values, n)) == n:
                 _read_row(doc, kind, table, row.key, row.label, row.values, reading)
         elif row.kind == "values" and not row.consumed:
-            label = _SPACE.sub("", " ".join(t.raw(doc) for t in row.cells if not _value_like(t.folded(doc))))
-            reading.unmapped.extend(_cell(doc, t, None, label, "", reading) for t in row.values if t.end > t.start)
+            _unplaced(doc, table, row, reading)
     for key, label, values in reading.paired:
         _read_row(doc, kind, table, key, label, values, reading)
+
+
+def _unplaced(doc: Document, table: TableRules, row: Row, reading: _Reading) -> None:
+    """A line of numbers inside the table that no row took: kept unmapped, and named in a
+    finding — a number of the report is never dropped silently."""
+    label = _SPACE.sub("", " ".join(t.raw(doc) for t in row.cells if not _value_like(t.folded(doc))))
+    cells = [_cell(doc, t, None, label, "", reading) for t in row.values if t.end > t.start]
+    reading.unmapped.extend(cells)
+    numbers = [c for c in cells if c.value is not None]
+    if numbers:
+        reading.findings.append(finding("table_numbers_unplaced", spans=tuple(c.span for c in numbers if c.span),
+                                        table=table.number, numbers=" ".join(c.raw for c in numbers)))
 
 
 def _drop_subtotal_column(doc: Document, table: TableRules, rows: list[Row], reading: _Reading) -> None:
