@@ -32,8 +32,8 @@ from ..models import Finding, Report
 from ..rules import finding
 from ._view import Outcome, _View
 from .identities import cell_domain, legacy_cumulative, legacy_partitions, legacy_subsets, table2_units, table_identities
-from .narrative import (narrative_breakdown, narrative_completion_rate, narrative_counts, narrative_fees,
-                        narrative_percentages, narrative_proposals)
+from .narrative import (narrative_breakdown, narrative_channels, narrative_completion_rate, narrative_counts,
+                        narrative_fees, narrative_percentages, narrative_proposals, narrative_statements)
 from .series import Year, series_cumulative, series_identities
 from .structure import (blank_cells, carry_forward_explained, general_coverage, next_year_phrase, period_is_calendar_year,
                         problems_section, published_in_time, template_matches_year, title_year_matches_period)
@@ -56,6 +56,8 @@ CHECKS: tuple[Check, ...] = (
     legacy_subsets,
     legacy_cumulative,
     narrative_counts,
+    narrative_statements,
+    narrative_channels,
     narrative_percentages,
     narrative_breakdown,
     narrative_fees,

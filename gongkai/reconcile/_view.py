@@ -31,6 +31,37 @@ class _NarrativePair(_Rules):
     templates: tuple[str, ...]
 
 
+class _Partition(_Rules):
+    total: str
+    parts: tuple[str, ...]
+    complete_from: int
+
+
+class _Breakdown(_Rules):
+    complete: str
+    catch_all: str
+    open_end: str
+    overlapping: tuple[str, ...]
+    partitions: tuple[_Partition, ...]
+
+    _check = field_validator("complete", "catch_all", "open_end")(_compiles)
+
+
+class _ChannelRow(_Rules):
+    table: str
+    subjects: tuple[str, ...]
+
+    @field_validator("subjects")
+    @classmethod
+    def _patterns(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_compiles(p) for p in value)
+
+
+class _Channels(_Rules):
+    fact: str
+    rows: tuple[_ChannelRow, ...]
+
+
 class ReconcileRules(_Rules):
     amount_tolerance: float
     amount_keys: tuple[str, ...]
@@ -41,11 +72,16 @@ class ReconcileRules(_Rules):
     next_year: tuple[str, ...]
     percent: str
     counted_breakdown: str
+    statement: str
+    statement_separator: str
+    surface_separator: str
     money_units: dict[str, float]
     sentence_end: str
     label_note: str
     labels: dict[str, str]
     narrative_pairs: tuple[_NarrativePair, ...]
+    breakdown: _Breakdown
+    channels: _Channels
     government: str
     deadline_government: tuple[int, int]
     deadline_department: tuple[int, int]
