@@ -44,6 +44,14 @@ RESULTS = "@results"  # in a column identity: the printed result rows (a group r
 PREVIOUS = "Y-1:"  # in a series identity: an operand of the year before's report
 
 
+def _markers(value: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """A generation's marker: distinct header words, each its own pattern (one string: one word)."""
+    words = (value,) if isinstance(value, str) else tuple(value)
+    if not words:
+        raise ValueError("a generation needs at least one marker word")
+    return tuple(_compiles(w) for w in words)
+
+
 # --- the declarations --------------------------------------------------------------------------
 
 
@@ -143,11 +151,11 @@ class Generation(_Rules):
     name: str
     document: str
     since: int  # the first report year it applies to
-    marker: str  # header words only this generation prints
+    marker: tuple[str, ...]  # header words and row labels only this generation prints
     cells: CellRules | None = None
     tables: dict[str, TableRules]
 
-    _check = field_validator("marker")(_compiles)
+    _check = field_validator("marker", mode="before")(_markers)
 
     @field_validator("tables")
     @classmethod
@@ -199,7 +207,7 @@ class LegacyGeneration(_Rules):
     name: str
     document: str
     since: int
-    marker: str
+    marker: tuple[str, ...]  # header words of its statistics table
     layouts: tuple[LegacyLayout, ...]
     end: str
     units: tuple[str, ...]
@@ -212,7 +220,8 @@ class LegacyGeneration(_Rules):
     partitions: tuple[Partition, ...]
     subsets: tuple[Subset, ...]
 
-    _check = field_validator("marker", "end", "blank", "numbering", "child", "item_number", "label_start")(_compiles)
+    _check = field_validator("end", "blank", "numbering", "child", "item_number", "label_start")(_compiles)
+    _check_marker = field_validator("marker", mode="before")(_markers)
 
 
 # --- loading -----------------------------------------------------------------------------------
@@ -220,9 +229,16 @@ class LegacyGeneration(_Rules):
 
 def _rule_files() -> tuple[Path, ...]:
     """``table_*.toml`` beside the package's rules, then in GONGKAI_RULES_PATH."""
+    return _rule_files_in(os.environ.get("GONGKAI_RULES_PATH", ""))
+
+
+@cache
+def _rule_files_in(extra: str) -> tuple[Path, ...]:
+    """The rule files for one value of GONGKAI_RULES_PATH, listed once: template detection asks
+    for the generations of every report."""
     builtin = resources.files("gongkai.rules")
     files = [Path(str(builtin.joinpath(p.name))) for p in builtin.iterdir() if p.name.startswith("table_") and p.name.endswith(".toml")]
-    for directory in filter(None, os.environ.get("GONGKAI_RULES_PATH", "").split(os.pathsep)):
+    for directory in filter(None, extra.split(os.pathsep)):
         files.extend(sorted(Path(directory).glob("table_*.toml")))
     return tuple(sorted(files, key=lambda p: p.name))
 

@@ -96,3 +96,155 @@ def test_every_shared_report_is_read(path):
 def test_publication_date_from_the_signing_line(closing, expected):
     r = gongkai.parse_text("某局2023年政府信息公开工作年度报告\n一、总体情况\n略。" + closing)
     assert (r.meta.published.isoformat() if r.meta.published else None) == expected
+
+
+# --- issue 11: titles and meta in the shapes of WORDING.md §7 (written here, made-up agencies) ----
+
+BODY = "\n一、总体情况\n本年度主动公开政府信息56条。\n"
+PERIOD_2023 = "本报告所列数据统计期限自2023年1月1日起至2023年12月31日止。"
+
+
+@pytest.mark.parametrize(("text", "agency", "year"), [
+    pytest.param("2023年度某某县农业农村局政府信息公开工作年度报告\n" + PERIOD_2023 + BODY,
+                 "某某县农业农村局", 2023, id="year-first"),
+    pytest.param("2022年某县人民政府信息公开工作年度报告" + BODY, "某县人民政府", 2022, id="year-first-government"),
+    pytest.param("二〇二三年度某镇人民政府政务公开工作年度报告" + BODY, "某镇人民政府", 2023, id="year-first-chinese-year"),
+    pytest.param("某市统计局关于2022年度政府信息公开工作情况的报告" + BODY, "某市统计局", 2022, id="guanyu"),
+    pytest.param("某某县人民政府办公室\n2024年度\n政府信息公开工作年度报告" + BODY, "某某县人民政府办公室", 2024,
+                 id="three-lines"),
+    pytest.param("某区教育局2022年政府\n\n信息公开工作年度报告" + BODY, "某区教育局", 2022, id="split-inside-subject"),
+    pytest.param("2024 年某市科委政府信息公开工作\n年度报告" + BODY, "某市科委", 2024, id="year-first-two-lines"),
+    pytest.param("某区卫生健康委员会 2 0 2 3 年政府信息公开工作年度报告" + BODY, "某区卫生健康委员会", 2023,
+                 id="spaced-year-digits"),
+    pytest.param("某街道办事处2023政府信息公开工作年度报告" + BODY, "某街道办事处", 2023, id="no-nian"),
+    pytest.param("# 某某县人民政府 2025 年 政府信息公开工作年度报告\n\n## 一、总体情况\n略。\n", "某某县人民政府", 2025,
+                 id="markdown-heading"),
+    pytest.param("**某某区司法局2023年度政府信息公开工作年度报告**" + BODY, "某某区司法局", 2023, id="markdown-bold"),
+    pytest.param("某某市人民政府门户网站\n首页 > 政务公开 > 政府信息公开年报\n来源：某某市司法局　发布时间：2024-01-25\n"
+                 "某某市司法局2023年政府信息公开工作年度报告" + BODY, "某某市司法局", 2023, id="crawler-header"),
+    pytest.param("正文\n【字体：大 中 小】【打印】\n某乡人民政府\n2022年政府信息公开工作年度报告" + BODY, "某乡人民政府", 2022,
+                 id="crawler-buttons"),
+    pytest.param("当前位置：首页 > 年报 某某区商务局2023年政府信息公开工作年度报告 来源：某某区 根据《条例》规定编制本报告。"
+                 "　　一、总体情况　　略。", "某某区商务局", 2023, id="one-line-breadcrumb"),
+])
+def test_title_shapes(text, agency, year):
+    r = gongkai.parse_text(text)
+    assert (r.meta.agency, r.meta.year) == (agency, year)
+    assert "agency_missing" not in r.codes() and "year_missing" not in r.codes()
+
+
+@pytest.mark.parametrize(("text", "agency", "year"), [
+    pytest.param("某县交通运输局政府信息公开工作年度报告\n本报告所列数据统计期限为2021年1月1日至2021年12月31日。" + BODY,
+                 "某县交通运输局", 2021, id="year-from-period"),
+    pytest.param("某县人民政府信息公开年度报告\n现将本县2022年度政府信息公开工作情况报告如下。" + BODY,
+                 "某县人民政府", 2022, id="year-from-opening"),
+    pytest.param("2023年政府信息公开工作年度报告" + BODY + "六、其他需要报告的事项\n本年度未收取信息处理费。\n\n"
+                 "某某镇人民政府\n2024年1月15日\n", "某某镇人民政府", 2023, id="agency-from-signature"),
+    pytest.param("关于2023年度政府信息公开工作情况的报告\n本报告由某某市生态环境局根据《条例》要求编制。" + BODY,
+                 "某某市生态环境局", 2023, id="agency-from-opening"),
+    pytest.param("政府信息公开工作年度报告\n依据《条例》规定，某县住房和城乡建设局编制了2022年度政府信息公开工作年度报告。" + BODY,
+                 "某县住房和城乡建设局", 2022, id="no-agency-no-year"),
+])
+def test_year_and_agency_from_the_body(text, agency, year):
+    r = gongkai.parse_text(text)
+    assert (r.meta.agency, r.meta.year) == (agency, year)
+
+
+def test_no_agency_anywhere_is_a_finding():
+    r = gongkai.parse_text("2023年政府信息公开工作年度报告\n本报告根据《条例》要求编制。\n现将我局2023年度工作情况报告如下。" + BODY)
+    assert r.meta.agency is None and "agency_missing" in r.codes()
+    assert r.meta.year == 2023
+
+
+@pytest.mark.parametrize(("sentence", "start", "end"), [
+    pytest.param("统计期限为 2024 年 1 月 1 日至 12 月 31 日。", "2024-01-01", "2024-12-31", id="spaced"),
+    pytest.param("本年度报告中所列数据的统计周期\n为 2024 年 1 月 1 日至 12 月 31 日。", "2024-01-01", "2024-12-31",
+                 id="zhouqi-over-a-line-break"),
+    pytest.param("统计时间：2020年1月1日——2020年12月31日。", "2020-01-01", "2020-12-31", id="double-dash"),
+    pytest.param("本报告统计期限为2023年1-12月。", "2023-01-01", "2023-12-31", id="months"),
+    pytest.param("统计期间为2022年1月至6月。", "2022-01-01", "2022-06-30", id="half-year"),
+])
+def test_statistics_period_shapes(sentence, start, end):
+    r = gongkai.parse_text("某县水利局政府信息公开工作年度报告\n" + sentence + BODY)
+    assert (r.meta.period_start.isoformat(), r.meta.period_end.isoformat()) == (start, end)
+    assert r.meta.year == int(start[:4])
+
+
+@pytest.mark.parametrize(("path", "agency", "year", "period"), [
+    ("markdown/shanghai-kewei-2024.md", "上海市科委", 2024, ("2024-01-01", "2024-12-31")),  # year-first title over two lines
+    ("markdown/shuyang-2025-ocr.md", "沐阳县人民政府", 2025, ("2025-01-01", "2025-12-31")),  # '# ' heading; the OCR's 沐
+])
+def test_markdown_reports_meta(path, agency, year, period):
+    r = gongkai.parse(shared(path))
+    assert (r.meta.agency, r.meta.year, r.meta.template) == (agency, year, "2021")
+    assert (r.meta.period_start.isoformat(), r.meta.period_end.isoformat()) == period
+
+
+# --- issue 11 item 7: one-line web text with a misprinted heading ---------------------------------
+
+GAP = "　　"  # crawler text keeps the page's ideographic indents between paragraphs
+HEADINGS = {
+    "general": "一、总体情况",
+    "proactive": "二、主动公开政府信息情况",
+    "applications": "三、收到和处理政府信息公开申请情况",
+    "review": "四、政府信息公开行政复议、行政诉讼情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+}
+
+
+def one_line_report(headings: dict[str, str]) -> str:
+    """A made-up provincial department's report as a crawler stores it: a header, then every
+    section, table cell and sentence on one line, table cells run together."""
+    h = headings
+    cells = GAP.join
+    return (
+        "标题：某省某某厅2022年政府信息公开工作年度报告\n时间：2023-01-20\n\n"
+        + GAP + "根据《中华人民共和国政府信息公开条例》规定，发布本年度报告。报告中所列数据统计期限为2022年1月1日至12月31日。"
+        + GAP + h["general"] + GAP + "2022年，某某厅落实政务公开各项部署，全年共收到政府信息公开申请3件，当年办结3件。"
+        + GAP + h["proactive"] + GAP
+        + cells(["第二十条第（一）项", "信息内容", "本年制发件数", "本年废止件数", "现行有效件数", "规章", "0", "0", "0",
+                 "行政规范性文件", "4", "1", "20", "第二十条第（五）项", "信息内容", "本年处理决定数量", "行政许可", "150"])
+        + GAP + h["applications"]
+        + "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）申请人情况自然人法人或其他组织总计商业企业"
+          "科研机构社会公益组织法律服务机构其他一、本年新收政府信息公开申请数量3000003二、上年结转政府信息公开申请数量0000000"
+          "三、本年度办理结果（一）予以公开3000003（七）总计3000003四、结转下年度继续办理0000000"
+        + GAP + h["review"] + "行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计未经复议直接起诉复议后起诉结果维持结果纠正"
+          "其他结果尚未审结总计结果维持结果纠正其他结果尚未审结总计000000000000000"
+        + GAP + h["problems"] + GAP + "政策解读形式还不够丰富。下一步将加强解读。"
+        + GAP + h["other"] + GAP + "本年度未收取信息处理费。"
+    )
+
+
+@pytest.mark.parametrize("misprint", [
+    pytest.param({}, id="as-printed"),
+    pytest.param({"applications": "三、收到和处理政府信息公开申倩况"}, id="three-misprinted"),
+    pytest.param({"applications": "收到和处理政府信息公开申请情况"}, id="three-without-number"),
+    pytest.param({"applications": "三、收到和处理申情况"}, id="three-garbled"),
+    pytest.param({"proactive": "二、主动公开政府信患情况"}, id="two-misprinted"),
+    pytest.param({"review": "四、政府信息公开行政复仪、行政诉讼情况"}, id="four-misprinted"),
+    pytest.param({"review": "政府信息公开行政复议、行政诉讼情况"}, id="four-without-number"),
+    pytest.param({"problems": "五、存在的主要问题及改近情况"}, id="five-misprinted-no-cue"),
+    pytest.param({"other": "六、其它需要报告的事项"}, id="six-misprinted"),
+])
+def test_a_misprinted_heading_starts_its_own_section(misprint):
+    headings = HEADINGS | misprint
+    r = gongkai.parse_text(one_line_report(headings))
+    assert "\n" not in r.text[r.sections[0].span.start :]  # every section is on the one line
+    assert [s.kind for s in r.sections] == STANDARD
+    for s in r.sections:  # each span starts at its own heading, never inside the section before
+        assert r.text[s.span.start :].startswith(headings[s.kind]), (s.kind, r.text[s.span.start : s.span.start + 20])
+    for before, after in zip(r.sections, r.sections[1:]):
+        assert before.span.end == after.span.start
+    recovered = [s.kind for s in r.sections if s.recovered]
+    assert recovered == list(misprint)
+    assert "section_missing" not in r.codes()
+
+
+def test_a_recovered_section_in_line_text_starts_at_its_cue_line():
+    """Line-broken text keeps its behaviour: a lost heading's section starts at its cue's line."""
+    text = "某局2023年政府信息公开工作年度报告\n一、总体情况\n略。\n二、主动公开政府信息情况\n略。\n第二十条第（一）项\n"
+    text += "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）\n四、政府信息公开行政复议、行政诉讼情况\n"
+    r = gongkai.parse_text(text)
+    applications = r.section("applications")
+    assert applications.recovered and r.text[applications.span.start :].startswith("（本列数据的勾稽关系为")

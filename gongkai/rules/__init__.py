@@ -12,7 +12,7 @@ from importlib import resources
 from typing import Any, TypeVar
 
 import regex
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from ..errors import RuleError
 
@@ -43,8 +43,16 @@ class SectionKind(_Rules):
 class RecoverCue(_Rules):
     kind: str
     cue: str
+    examples: tuple[str, ...]  # texts in which the cue is found
+    counterexamples: tuple[str, ...]  # texts in which it is not
 
     _check = field_validator("cue")(_compiles)
+
+    @model_validator(mode="after")
+    def _has_examples(self) -> RecoverCue:
+        if not self.examples or not self.counterexamples:
+            raise ValueError(f"recover cue of {self.kind}: needs at least one example and one counterexample")
+        return self
 
 
 class SectionRules(_Rules):
@@ -63,38 +71,118 @@ class SectionRules(_Rules):
     statistics_word: str
     title_suffix: str
     sentence_end: str
+    misprint_chars_per_error: int
+    heading_gap: str
     kinds: tuple[SectionKind, ...]
     recover: tuple[RecoverCue, ...]
 
     _check = field_validator(
         "numbering_cn", "numbering_digit", "numbering_mark", "sentence_end", "legacy_title_end",
         "statistics_follows", "inline_before", "first_item", "open_paren", "attachment", "statistics_word",
-        "title_suffix",
+        "title_suffix", "heading_gap",
     )(
         _compiles
     )
 
 
-class MetaRules(_Rules):
-    title_end: str
-    title_header: str
-    title_parts: str
-    title_fallback: str
-    title_truncated: str
-    bare_level: str
-    name_stop: str
-    period: str
-    published_header: str
-    signed: str
-    phone: str
-    address: str
-    website: str
-    website_cue: str
+_BLOCK_REF = regex.compile(r"\{([a-z_]+)\}")  # {year}: a named block; {1,2} stays a quantifier
 
-    _check = field_validator(
-        "title_end", "title_header", "title_parts", "title_fallback", "title_truncated", "bare_level",
-        "name_stop", "period", "published_header", "signed", "phone", "address", "website", "website_cue",
-    )(_compiles)
+
+def expand_blocks(pattern: str, blocks: dict[str, str]) -> str:
+    """``pattern`` with each ``{name}`` replaced by the block's regex (blocks may use blocks)."""
+
+    def one(m: regex.Match[str]) -> str:
+        name = m.group(1)
+        if name not in blocks:
+            raise ValueError(f"unknown block {{{name}}}")
+        return "(?:" + expand_blocks(blocks[name], {k: v for k, v in blocks.items() if k != name}) + ")"
+
+    return _BLOCK_REF.sub(one, pattern)
+
+
+class MetaRule(_Rules):
+    """One pattern of rules/meta.toml with the examples that show what it reads.
+
+    An example is ``{text = "…", <group> = "…"}``: the pattern, searched in the folded text,
+    finds the named groups (``match`` = the whole match) as given. A counterexample is a text in
+    which it finds nothing. tests/test_meta_rules.py runs each as its own test case.
+    """
+
+    pattern: str
+    examples: tuple[dict[str, str], ...]
+    counterexamples: tuple[str, ...]
+
+    @model_validator(mode="after")
+    def _examples_fit(self) -> MetaRule:
+        if not self.examples or not self.counterexamples:
+            raise ValueError("needs at least one example and one counterexample")
+        for example in self.examples:
+            if "text" not in example:
+                raise ValueError(f"example {example} has no text")
+        return self
+
+
+class MetaRules(_Rules):
+    """rules/meta.toml: the report's title, agency, year, period, contacts and template evidence.
+
+    ``{name}`` in a pattern is a block of ``[blocks]``; patterns are expanded and checked on load,
+    and an example may name only groups its pattern has.
+    """
+
+    blocks: dict[str, str]
+    title_max_length: int
+    template_evidence: int
+    title_header: MetaRule
+    header_line: MetaRule
+    body_line: MetaRule
+    markup: MetaRule
+    title_end: MetaRule
+    title_agency_first: MetaRule
+    title_year_first: MetaRule
+    title_no_year: MetaRule
+    title_fallback: MetaRule
+    bare_level: MetaRule
+    name_stop: MetaRule
+    period: MetaRule
+    period_months: MetaRule
+    body_year: MetaRule
+    opening_agency: MetaRule
+    signature: MetaRule
+    published_header: MetaRule
+    signed: MetaRule
+    phone: MetaRule
+    address: MetaRule
+    website: MetaRule
+    website_cue: MetaRule
+    document_number: MetaRule
+    document_bracket: MetaRule
+    table_line: MetaRule
+    table_gap: MetaRule
+
+    @model_validator(mode="before")
+    @classmethod
+    def _expand(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        blocks = data.get("blocks", {})
+        out = dict(data)
+        for name, rule in data.items():
+            if isinstance(rule, dict) and "pattern" in rule:
+                try:
+                    pattern = expand_blocks(rule["pattern"], blocks)
+                    groups = set(regex.compile(pattern).groupindex) | {"text", "match"}
+                except (ValueError, regex.error) as exc:
+                    raise ValueError(f"{name}: bad pattern: {exc}") from exc
+                for example in rule.get("examples", ()):
+                    unknown = set(example) - groups if isinstance(example, dict) else set()
+                    if unknown:
+                        raise ValueError(f"{name}: example names groups the pattern lacks: {sorted(unknown)}")
+                out[name] = dict(rule, pattern=pattern)
+        return out
+
+    def rules(self) -> dict[str, MetaRule]:
+        """Every pattern rule by name (the examples' test runs them all)."""
+        return {name: value for name, value in self if isinstance(value, MetaRule)}
 
 
 def read_toml(name: str) -> dict[str, Any]:
