@@ -97,6 +97,7 @@ class Document:
     format: str = "txt"
     page_starts: tuple[int, ...] = field(default=())  # offset where each PDF page begins
     published: date | None = None  # the publication date a reader found outside the text (HTML PubDate)
+    data: bytes | None = field(default=None, repr=False)  # a PDF's bytes: where each character is drawn
 
     @cached_property
     def folded(self) -> str:
