@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .models import Cell, Fact, Finding, Report, Span, Table
-from .rules import display_rules
+from .rules import _one_line, display_rules
 
 _CONTEXT = 60  # characters of a line shown on each side of a span
 _LEVEL = "·"  # joins the levels of a printed column label (行政诉讼·复议后起诉·总计)
@@ -95,13 +95,17 @@ def _severity(f: Finding) -> str:
 
 
 def _quote(text: str, span: Span) -> str:
-    """The line around ``span`` with the span marked; a long line cut to some context."""
-    start = max(text.rfind("\n", 0, span.start) + 1, span.start - _CONTEXT)
-    end = text.find("\n", span.end)
-    end = min(len(text) if end < 0 else end, span.end + _CONTEXT)
-    before = ("…" if start > 0 and text[start - 1] != "\n" else "") + text[start : span.start]
-    after = text[span.end : end] + ("…" if end < len(text) and text[end] != "\n" else "")
-    one_line = [escape(part.replace("\n", " ")) for part in (before, span.of(text), after)]
+    """The sentence around ``span`` with the span marked, lines joined (a PDF breaks sentences
+    into lines), cut to some context on each side."""
+    ends = display_rules().sentence_end
+    low = max(0, span.start - _CONTEXT)
+    before = text[low : span.start]
+    cut = max([before.rfind(c) for c in ends] + [before.rfind("\n\n")])
+    before = before[cut + 1 :] if cut >= 0 else ("…" if low else "") + before
+    after = text[span.end : span.end + _CONTEXT]
+    stops = [i for i in [after.find(c) for c in ends] + [after.find("\n\n")] if i >= 0]
+    after = after[: min(stops) + 1] if stops else after + ("…" if span.end + _CONTEXT < len(text) else "")
+    one_line = [escape(_one_line(part)) for part in (before, span.of(text), after)]
     return f"{one_line[0]}<mark>{one_line[1]}</mark>{one_line[2]}"
 
 

@@ -186,6 +186,7 @@ def finding(code: str, *, keys=(), spans=(), severity: str | None = None, **fiel
 class DisplayRules(_Rules):
     labels: dict[str, str]
     measures: tuple[str, ...]
+    sentence_end: str
 
 
 @cache
