@@ -90,7 +90,12 @@ class OffsetText:
 
 @dataclass(frozen=True)
 class Document:
-    """Decoded text of one report, ready for segmenting."""
+    """Decoded text of one report, ready for segmenting (what ``gongkai.read`` returns).
+
+    >>> doc = gongkai.read("../shared/corpus/pdf/huaian-hongze-2023.pdf")
+    >>> doc.format, len(doc.page_starts), doc.page_of(0)
+    ('pdf', 5, 1)
+    """
 
     text: str
     source: str | None = None
@@ -101,10 +106,19 @@ class Document:
 
     @cached_property
     def folded(self) -> str:
+        """The copy matched against: same length, full-width digits and letters folded.
+
+        >>> gongkai.read_text("２０２３年").folded
+        '2023年'
+        """
         return fold(self.text)
 
     def page_of(self, offset: int) -> int | None:
-        """1-based page of an offset, for PDF input; None for other formats."""
+        """1-based page of an offset, for PDF input; None for other formats.
+
+        >>> gongkai.read_text("text").page_of(0) is None
+        True
+        """
         if not self.page_starts:
             return None
         return bisect_right(self.page_starts, offset)

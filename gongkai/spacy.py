@@ -35,7 +35,14 @@ if not Doc.has_extension("gongkai"):
 
 
 class Component:
-    """The pipeline component: parses ``doc.text`` and annotates the Doc with the Report."""
+    """The pipeline component: parses ``doc.text`` and annotates the Doc with the Report.
+
+    >>> import spacy
+    >>> nlp = spacy.blank("zh")
+    >>> component = nlp.add_pipe("gongkai", config={"spans_key": "facts"})
+    >>> component.spans_key, nlp.pipe_names
+    ('facts', ['gongkai'])
+    """
 
     def __init__(self, spans_key: str = SPANS_KEY):
         self.spans_key = spans_key
@@ -72,7 +79,7 @@ def annotate(doc: Doc, report: Report, spans_key: str = SPANS_KEY) -> Doc:
     >>> r = gongkai.parse("corpus/000_fe1734465fe07058.txt")
     >>> doc = annotate(spacy.blank("zh")(r.text), r)
     >>> [s.text for s in doc.spans["gongkai"] if s.label_ == "narrative.proactive.total"]
-    ['主动公开政府信息206条']
+    ['主动公开政府信息数206条']
     """
     spans = [_span(doc, f.span, f.key) for f in report.facts]
     spans += [_span(doc, c.span, c.key) for t in report.tables for c in t.cells if c.key and c.span and c.span.end > c.span.start]
