@@ -14,7 +14,7 @@ import gongkai
 from gongkai.cli import main
 
 from browser import SCREENSHOTS, chromium, measure, screenshot, share
-from conftest import CORPUS, SEEDS, shared
+from conftest import CORPUS, SEEDS, parsed_shared, shared
 
 PINK = (255, 215, 213)  # a failing cell's background
 RED = (209, 36, 47)  # its outline, and an error's badge
@@ -23,7 +23,7 @@ GREEN = (200, 245, 210)  # a highlighted fact
 
 @pytest.fixture(scope="module")
 def hongze_2023():
-    return gongkai.parse(shared("pdf/huaian-hongze-2023.pdf"))
+    return parsed_shared("pdf/huaian-hongze-2023.pdf")
 
 
 def test_check_page_shows_findings_marked_cells_and_facts(hongze_2023, tmp_path):

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 import gongkai
 from gongkai.cli import main
 
-from conftest import SEEDS, shared
+from conftest import SEEDS, parsed_shared, shared
 
 
 class _Page(HTMLParser):
@@ -53,7 +53,7 @@ class _Page(HTMLParser):
 
 @pytest.fixture(scope="module")
 def hongze():
-    return gongkai.parse(shared("pdf/huaian-hongze-2023.pdf"))
+    return parsed_shared("pdf/huaian-hongze-2023.pdf")
 
 
 def test_reprs_are_one_short_line(hongze):
