@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
 from . import __version__, parse
 from .corpus import evaluate, report_files, run
 from .errors import GongkaiError
+from .models import Report
 from .report import summary
 
 
@@ -46,11 +48,15 @@ def parse_command(files: tuple[str, ...], as_json: bool) -> None:
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
 @click.option("--jsonl", is_flag=True, help="One JSON row per report instead of a table.")
-def corpus_command(paths: tuple[str, ...], jobs: int | None, jsonl: bool) -> None:
+@click.option("--html", "html_dir", metavar="DIR", help="Write a check page per report and DIR/index.html instead.")
+def corpus_command(paths: tuple[str, ...], jobs: int | None, jsonl: bool, html_dir: str | None) -> None:
     """Parse every report under PATHS; one line (or JSON row) per report, failures included."""
     files = report_files(paths)
     if not files:
         _fail(f"no report files under {' '.join(paths)}")
+    if html_dir:
+        _corpus_pages(files, html_dir, jobs)
+        return
     failed = 0
     for row in run(files, workers=jobs):
         if jsonl:
@@ -69,6 +75,28 @@ def corpus_command(paths: tuple[str, ...], jobs: int | None, jsonl: bool) -> Non
         click.echo(f"{len(files)} reports, {failed} unreadable")
 
 
+def _corpus_pages(files: list[str], out_dir: str, jobs: int | None) -> None:
+    from .display import write_corpus
+
+    index = write_corpus(files, out_dir, workers=jobs)
+    click.echo(f"{len(files)} reports: {index}")
+
+
+@main.command("show")
+@click.argument("file")
+@click.option("--page", "-p", "page", type=int, required=True, help="1-based page of the PDF.")
+@click.option("--output", "-o", "out", required=True, metavar="PAGE.png", help="Where to write the image.")
+@click.option("--scale", type=float, default=2.0, show_default=True, help="Pixels per point.")
+def show_command(file: str, page: int, out: str, scale: float) -> None:
+    """Render PAGE of a PDF report to an image with what gongkai read outlined: table cells in
+    blue, narrative facts in green, the cells and facts a finding names in red."""
+    try:
+        parse(file).page_image(page, scale).save(out)
+    except GongkaiError as exc:
+        _fail(str(exc))
+    click.echo(f"wrote {out}", err=True)
+
+
 @main.command("explain")
 @click.argument("file")
 def explain_command(file: str) -> None:
@@ -81,9 +109,12 @@ def explain_command(file: str) -> None:
         extras = [f"~{f.value}" if f.approximate else "", f"{f.percent}%" if f.percent is not None else "",
                   f"parent #{f.parent}" if f.parent is not None else "", f"subject={f.subject}" if f.subject else ""]
         click.echo(f"#{i} {f.key} = {f.value}{f.unit}  [{f.rule_id}] ({f.section}) {' '.join(e for e in extras if e)}")
-        click.echo(f"    {_marked_line(report.text, f.span)}")
+        click.echo(f"    {_marked_line(report.text, f.span)}{_on_page(f.page)}")
     if not report.facts:
         click.echo("no narrative facts")
+    if report.findings:
+        click.echo(f"{len(report.findings)} findings:")
+        _echo_findings(report)
 
 
 _CONTEXT = 60  # characters shown on each side of a span when its line is longer
@@ -104,11 +135,15 @@ def _marked_line(text: str, span) -> str:
 @main.command("check")
 @click.argument("files", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per file: source and findings.")
-def check_command(files: tuple[str, ...], as_json: bool) -> None:
-    """Reconcile FILES: each finding with its source lines, the span marked.
+@click.option("--html", "html_out", metavar="OUT.html", help="Also write the check page of FILE (one file) to OUT.html.")
+def check_command(files: tuple[str, ...], as_json: bool, html_out: str | None) -> None:
+    """Reconcile FILES: each finding with its page and source lines, a table cell by its row and
+    column labels.
 
     Exit status 1 if any finding is an error, 0 otherwise, 2 for unreadable input.
     """
+    if html_out and len(files) > 1:
+        _fail("--html writes the page of one file; for many use `gongkai corpus PATH... --html DIR`")
     errors = 0
     for path in files:
         try:
@@ -116,6 +151,8 @@ def check_command(files: tuple[str, ...], as_json: bool) -> None:
         except GongkaiError as exc:
             _fail(str(exc))
         errors += sum(f.severity == "error" for f in report.findings)
+        if html_out:
+            _write_page(report, html_out)
         if as_json:
             findings = [json.loads(f.model_dump_json()) for f in report.findings]
             for payload, f in zip(findings, report.findings):
@@ -123,11 +160,32 @@ def check_command(files: tuple[str, ...], as_json: bool) -> None:
             click.echo(json.dumps({"source": path, "findings": findings}, ensure_ascii=False))
             continue
         click.echo(f"{path}: {len(report.findings)} findings")
-        for f in report.findings:
-            click.echo(f"  [{f.severity}] {f.code}: {f.message}")
-            for span in f.spans:
-                click.echo(f"      {_marked_line(report.text, span)}")
+        _echo_findings(report)
     sys.exit(1 if errors else 0)
+
+
+def _echo_findings(report: Report) -> None:
+    """Each finding with its page, then each place it points at: a table cell by its printed
+    row and column labels, any other span by its source line with the span marked."""
+    for f in report.findings:
+        click.echo(f"  [{f.severity}] {f.code}: {f.message}{_on_page(f.page)}")
+        for span in f.spans:
+            cell = report.cell_at(span)
+            where = _on_page(report.page_of(span.start))
+            if cell is not None:
+                labels = " × ".join(x for x in (cell.row, cell.column) if x)
+                click.echo(f"      {labels} ({cell.key}) = {click.style(cell.raw, fg='red', bold=True)}{where}")
+            else:
+                click.echo(f"      {_marked_line(report.text, span)}{where}")
+
+
+def _on_page(page: int | None) -> str:
+    return f"  (p.{page})" if page is not None else ""
+
+
+def _write_page(report: Report, out: str) -> None:
+    Path(out).write_text(report.to_html(), encoding="utf-8")
+    click.echo(f"wrote {out}", err=True)
 
 
 @main.command("eval")

@@ -2,7 +2,14 @@
 
 
 class GongkaiError(Exception):
-    """Base class: the input could not be read as a report. The message says what to do."""
+    """Base class: the input could not be read as a report. The message says what to do.
+
+    >>> try:
+    ...     gongkai.parse("absent.txt")
+    ... except gongkai.GongkaiError as exc:
+    ...     print(exc)
+    absent.txt: no such file
+    """
 
 
 class FileNotReadableError(GongkaiError):

@@ -90,20 +90,35 @@ class OffsetText:
 
 @dataclass(frozen=True)
 class Document:
-    """Decoded text of one report, ready for segmenting."""
+    """Decoded text of one report, ready for segmenting (what ``gongkai.read`` returns).
+
+    >>> doc = gongkai.read("../shared/corpus/pdf/huaian-hongze-2023.pdf")
+    >>> doc.format, len(doc.page_starts), doc.page_of(0)
+    ('pdf', 5, 1)
+    """
 
     text: str
     source: str | None = None
     format: str = "txt"
     page_starts: tuple[int, ...] = field(default=())  # offset where each PDF page begins
     published: date | None = None  # the publication date a reader found outside the text (HTML PubDate)
+    data: bytes | None = field(default=None, repr=False)  # a PDF's bytes: where each character is drawn
 
     @cached_property
     def folded(self) -> str:
+        """The copy matched against: same length, full-width digits and letters folded.
+
+        >>> gongkai.read_text("２０２３年").folded
+        '2023年'
+        """
         return fold(self.text)
 
     def page_of(self, offset: int) -> int | None:
-        """1-based page of an offset, for PDF input; None for other formats."""
+        """1-based page of an offset, for PDF input; None for other formats.
+
+        >>> gongkai.read_text("text").page_of(0) is None
+        True
+        """
         if not self.page_starts:
             return None
         return bisect_right(self.page_starts, offset)

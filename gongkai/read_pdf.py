@@ -48,7 +48,7 @@ def read(data: bytes, source: str) -> Document:
         )
     for i, text in _pages_with_tables(data, ruled).items():
         texts[i] = text
-    return _document(texts, source)
+    return _document(texts, source, data)
 
 
 def _import(name: str) -> Any:
@@ -158,9 +158,9 @@ def _full_width(cells: list[str | None]) -> bool:
     return all(c is None for c in cells[1:]) and bool(cell_text(cells[0]))
 
 
-def _document(pages: list[str], source: str) -> Document:
+def _document(pages: list[str], source: str, data: bytes) -> Document:
     starts, offset = [], 0
     for text in pages:
         starts.append(offset)
         offset += len(text) + 1
-    return Document(text="\n".join(pages), source=source, format="pdf", page_starts=tuple(starts))
+    return Document(text="\n".join(pages), source=source, format="pdf", page_starts=tuple(starts), data=data)

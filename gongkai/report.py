@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from .facts import facts
-from .models import Report
+from .models import Fact, Finding, Report, Table
 from .read import Document
 from .reconcile import reconcile
 from .segment import meta, sections, template_of
 from .tables import tables
+
+F = TypeVar("F", Fact, Finding)
 
 
 def build(doc: Document) -> Report:
@@ -22,11 +26,31 @@ def build(doc: Document) -> Report:
         text=doc.text,
         meta=report_meta,
         sections=found_sections,
-        tables=found.tables,
-        facts=facts(doc, found_sections, report_meta.year, found.regions),
+        tables=_placed(doc, found.tables),
+        facts=tuple(_paged(doc, f) for f in facts(doc, found_sections, report_meta.year, found.regions)),
         findings=tuple(meta_findings + section_findings + found.findings),
+        page_starts=doc.page_starts,
     )
-    return report.model_copy(update={"findings": report.findings + tuple(reconcile(report))})
+    found_findings = report.findings + tuple(reconcile(report))
+    # A new Report rather than model_copy: constructing it binds the parts to it, for display.
+    return Report.model_validate(dict(report) | {"findings": tuple(_paged(doc, f) for f in found_findings)})
+
+
+def _paged(doc: Document, item: F) -> F:
+    """A fact or finding with the PDF page of its first character (None elsewhere)."""
+    spans = [item.span] if isinstance(item, Fact) else list(item.spans)
+    if not spans or not doc.page_starts:
+        return item
+    return item.model_copy(update={"page": doc.page_of(spans[0].start)})
+
+
+def _placed(doc: Document, found: tuple[Table, ...]) -> tuple[Table, ...]:
+    """Tables of a PDF with each cell's box on its page (``pages``, imported for PDFs only)."""
+    if doc.data is None:
+        return found
+    from .pages import cell_boxes
+
+    return cell_boxes(doc, found)
 
 
 def summary(report: Report) -> str:

@@ -1,5 +1,6 @@
 """Shared paths. Reports under ../shared are used in place; tests skip when it is absent."""
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,14 @@ def shared(relative: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is absent (../shared is not beside this checkout)")
     return path
+
+
+@cache
+def parsed_shared(relative: str):
+    """A shared report parsed once per test session (Reports are immutable, so sharing is safe)."""
+    import gongkai
+
+    return gongkai.parse(shared(relative))
 
 
 def shared_files() -> list[Path]:

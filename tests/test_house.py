@@ -41,7 +41,8 @@ def test_no_chinese_literals_in_code():
 
 
 def test_import_does_not_load_jieba_or_heavy_readers():
-    code = "import sys, gongkai; print(sorted(m for m in ('jieba','pdfplumber','pypdfium2','docx','pandas','dask') if m in sys.modules))"
+    heavy = "('jieba','pdfplumber','pypdfium2','docx','pandas','dask','spacy','PIL')"
+    code = f"import sys, gongkai; print(sorted(m for m in {heavy} if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 
@@ -60,7 +61,7 @@ def test_every_dependency_is_imported():
     project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     names = list(project["dependencies"])
     names += [d for extra, deps in project["optional-dependencies"].items() if extra != "test" for d in deps]
-    modules = {"python-docx": "docx", "dask[bag]": "dask"}
+    modules = {"python-docx": "docx", "dask[bag]": "dask", "pillow": "PIL"}
     code = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
     for spec in names:
         name = re.split(r"[<>=!~ ]", spec, maxsplit=1)[0]

@@ -104,6 +104,10 @@ def reconcile_series(reports: Sequence[Report]) -> list[Finding]:
     平潭综合实验区管委会, so no grouping is guessed here). Reports are ordered by ``meta.year``;
     a report is compared with every report of the year before. The spans of a finding point
     into the later report's text; the message names both years.
+
+    >>> years = [gongkai.parse(f"../shared/corpus/pdf/huaian-hongze-{y}.pdf") for y in (2023, 2024)]
+    >>> gongkai.reconcile_series(years)
+    []
     """
     views = sorted(((_View(r), r.meta.year) for r in reports if r.meta.year is not None), key=lambda v: v[1])
     outcomes: list[Outcome] = []

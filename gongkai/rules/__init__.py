@@ -269,3 +269,15 @@ def finding(code: str, *, keys=(), spans=(), severity: str | None = None, **fiel
         keys=tuple(keys),
         spans=tuple(spans),
     )
+
+
+class DisplayRules(_Rules):
+    labels: dict[str, str]
+    measures: tuple[str, ...]
+    sentence_end: str
+
+
+@cache
+def display_rules() -> DisplayRules:
+    """Labels of the pages and notebook views (display.py) and the key measures they show."""
+    return load("display", DisplayRules)
