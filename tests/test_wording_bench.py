@@ -1,8 +1,9 @@
 """The wording bench (issue 11): precision and recall per key on sentences written in the
 shapes of WORDING.md (tests/wording_bench.toml), each parsed as the 总体情况 of a report of
-its year (the other five headings follow, empty). A fact matches a label when key, value and approximation agree and its span
-overlaps the labelled characters; a fact of a scored key that matches no label is a false
-positive. The table is printed (``pytest -s``); the floor per key may only go up.
+its year (the other five headings follow, empty). A fact matches a label when key, value and
+approximation agree and its span overlaps the labelled characters; a fact of a scored key
+that matches no label is a false positive. ``python -m pytest -s tests/test_wording_bench.py -k table`` prints the table and
+every sentence read wrong; the floor per key may only go up.
 """
 
 from __future__ import annotations
@@ -178,8 +179,3 @@ def test_print_table(result):
     print("\n" + table(counts))
     print("\n".join(wrong))
 
-
-if __name__ == "__main__":
-    counts, wrong = bench()
-    print(table(counts))
-    print("\n".join(wrong))
