@@ -13,7 +13,8 @@ A rule either holds one ``{count}`` (the number read with cn2an only when it is 
 that span alone) or states a ``value`` — a negation such as 未收到政府信息公开申请, a zero and
 not a miss. Overlapping matches are settled by ``resolve_overlaps``; counts inside quotation
 marks or book titles (“三安全一稳定”, 《…20条》) are names, and a count whose clause names
-another year than the report's (a multi-year history) is not this year's count. A count
+another year than the report's (a multi-year history) is not this year's count. Both guards
+(``Guards``) read a region once, so the stage stays linear in the length of the text. A count
 after 其中 is linked to the count before it (``Fact.parent``). Counts no rule names are kept
 as ``narrative.other`` with a subject phrase found with jieba, imported only then.
 """

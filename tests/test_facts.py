@@ -338,3 +338,39 @@ def test_issue12_guards_cost_is_linear_in_the_text(monkeypatch):
 )
 def test_issue11_dates_names_and_stray_marks_block_no_count(text, expected):
     assert _pairs(text, year=2023) == expected
+
+
+# --- issue 11: the counts reconciliation rests on ----------------------------------------------
+
+
+def test_issue11_a_negation_names_only_its_own_noun():
+    assert _pairs("2023年未收到人大代表建议，收到政协提案1件。") == [("npc_suggestions", 0), ("cppcc_proposals", 1)]
+    assert _pairs("未发生行政复议，发生行政诉讼1件。") == [("review.total", 0), ("litigation.total", 1)]
+    assert sorted(_pairs("本年度未承办人大代表建议和政协提案。")) == [("cppcc_proposals", 0), ("npc_suggestions", 0)]
+
+
+def test_issue11_a_channel_count_is_never_the_total():
+    assert _pairs("通过门户网站主动公开政府信息120条，通过政务微信主动公开政府信息45条。") == [
+        ("proactive.channel.website", 120), ("proactive.channel.wechat", 45)]
+    assert _pairs("全年通过门户网站主动公开政务信息664件。") == [("proactive.channel.website", 664)]
+    # one site as the place the whole year was published, or a list of channels: the total
+    assert _pairs("我区在政府网站平台主动公开政府信息1136条。") == [("proactive.total", 1136)]
+    assert _pairs("通过门户网站、政务微信等渠道主动公开政府信息412条。") == [("proactive.total", 412)]
+
+
+@pytest.mark.parametrize(
+    ("narrative", "total", "other"),
+    [
+        pytest.param("全年共发布各类信息5,210条，其中主动公开政府信息4,876条。", 4876, 5210, id="published-wider"),
+        pytest.param("本年度主动公开政府信息206条，截至年底累计主动公开政府信息23,456条。", 206, 23456, id="since-inception"),
+    ],
+)
+def test_issue11_a_weaker_statement_yields_to_the_years_total(narrative, total, other):
+    got = _facts_of(narrative)
+    assert [v for k, v in got if k == "narrative.proactive.total"] == [total]
+    assert ("narrative.other", other) in got
+
+
+def test_issue11_a_weaker_statement_alone_is_the_total():
+    assert [v for k, v in _facts_of("全年共发布各类信息3,076条。") if k == "narrative.proactive.total"] == [3076]
+    assert [v for k, v in _facts_of("截至年底累计主动公开政府信息500条。") if k == "narrative.proactive.total"] == [500]
