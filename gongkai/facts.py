@@ -13,13 +13,15 @@ A rule either holds one ``{count}`` (the number read with cn2an only when it is 
 that span alone) or states a ``value`` — a negation such as 未收到政府信息公开申请, a zero and
 not a miss. Overlapping matches are settled by ``resolve_overlaps``; counts inside quotation
 marks or book titles (“三安全一稳定”, 《…20条》) are names, and a count whose clause names
-another year than the report's (a multi-year history) is not this year's count. A count
+another year than the report's (a multi-year history) is not this year's count. Both guards
+(``Guards``) read a region once, so the stage stays linear in the length of the text. A count
 after 其中 is linked to the count before it (``Fact.parent``). Counts no rule names are kept
 as ``narrative.other`` with a subject phrase found with jieba, imported only then.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cache
 
@@ -41,6 +43,11 @@ _BLOCK_REF = regex.compile(r"\{([a-z_]+)\}")
 _WHITESPACE = r"(?<!\s)(?:(?<!\d)\s++|\s++(?!\d))"
 # Characters that close a clause when looking for a subject phrase.
 _CLAUSE_MARKS = "\uff0c,\u3002\uff1b;\uff1a:\u3001\uff08(\uff09)\"\u300a\u300b"
+# How far from a count its subject phrase is looked for: a clause, never the whole text.
+_SUBJECT_WINDOW = 200
+# Up to three spaces or punctuation marks between a count and the 其中 after it.
+_PUNCT_RUN = regex.compile(r"[\s\p{P}]{0,3}")
+_INTEGER, _DECIMAL = regex.compile(r"\d+"), regex.compile(r"\d+\.\d+")
 
 
 # --- rule files -------------------------------------------------------------------------------
@@ -158,6 +165,7 @@ class Catalogue:
     sentence_end: regex.Pattern[str]
     clause_end: regex.Pattern[str]
     year: regex.Pattern[str]
+    name: regex.Pattern[str]
 
 
 def expand(pattern: str, blocks: dict[str, str], *, where: str, _seen: tuple[str, ...] = ()) -> str:
@@ -245,6 +253,7 @@ def compile_rules(lexicon: Lexicon, narrative: NarrativeFile, file: str = "rules
         sentence_end=block("sentence_end"),
         clause_end=block("clause_end"),
         year=block("year"),
+        name=block("name"),
     )
 
 
@@ -328,9 +337,9 @@ def read_number(text: str) -> Number:
     if text.endswith(wan):
         text, multiplier = text[:-1], 10000
     text = text.replace(",", "")
-    if regex.fullmatch(r"\d+", text):
+    if _INTEGER.fullmatch(text):
         value: Number = int(text)
-    elif regex.fullmatch(r"\d+\.\d+", text):
+    elif _DECIMAL.fullmatch(text):
         value = float(text)
     else:
         import cn2an  # the rule found this numeral; cn2an reads this span only
@@ -378,39 +387,68 @@ def resolve_overlaps(candidates: list[Candidate]) -> list[Candidate]:
     """The overlap policy: higher priority, then the longer match, then the earlier start.
 
     Candidates are taken in that order; one that overlaps a match already taken is dropped.
-    The result is in text order.
+    The result is in text order. What is taken never overlaps, so a candidate is checked
+    against its two neighbours only (a bisection, not a pass over everything taken).
     """
+    starts: list[int] = []
     taken: list[Candidate] = []
     for cand in sorted(candidates, key=lambda c: (-c.rule.priority, -(c.end - c.start), c.start)):
-        if all(cand.end <= t.start or cand.start >= t.end for t in taken):
-            taken.append(cand)
-    return sorted(taken, key=lambda c: c.start)
+        i = bisect_right(starts, cand.start)
+        if (i and taken[i - 1].end > cand.start) or (i < len(taken) and taken[i].start < cand.end):
+            continue
+        starts.insert(i, cand.start)
+        taken.insert(i, cand)
+    return taken
 
 
-def _inside_name(text: str, start: int) -> bool:
-    """A count inside “…” or 《…》 is part of a name (“三安全一稳定”, 《…20条》)."""
-    before = text[:start]
-    if before.count('"') % 2 == 1:
-        return True
-    return before.rfind("\u300a") > before.rfind("\u300b")
+@dataclass(frozen=True)
+class Guards:
+    """What the two guards need of one joined text, each found in one pass over it, so a
+    candidate costs a binary search, never a rescan from the text's start (issue 12)."""
+
+    name_starts: tuple[int, ...]  # “…” and 《…》 names, in text order, never overlapping
+    name_ends: tuple[int, ...]
+    clause_starts: tuple[int, ...]  # 0 and the end of each 。；…
+    year_ends: tuple[int, ...]  # year mentions outside names, in text order
+    years: tuple[tuple[int, int], ...]  # (start, year) of each
+
+    @classmethod
+    def of(cls, text: str) -> Guards:
+        cat = catalogue()
+        names = [m.span() for m in cat.name.finditer(text)]
+        starts, ends = tuple(s for s, _ in names), tuple(e for _, e in names)
+        found = [m for m in cat.year.finditer(text) if not _covered(starts, ends, m.start())]
+        return cls(starts, ends, (0, *(m.end() for m in cat.clause_end.finditer(text))),
+                   tuple(m.end() for m in found), tuple((m.start(), int(m.group("year"))) for m in found))
+
+    def inside_name(self, pos: int) -> bool:
+        """A count inside “…” or 《…》 is part of a name (“三安全一稳定”, 《…20条》). A name never
+        runs past its sentence (lexicon ``name``), so one unmatched mark silences nothing after it."""
+        return _covered(self.name_starts, self.name_ends, pos)
+
+    def other_year(self, pos: int, year: int | None) -> bool:
+        """The clause before the count names a year other than the report's (a history). A year
+        in a name, or dating when a law took effect (lexicon ``year``), names no period."""
+        if year is None:
+            return False
+        clause_start = self.clause_starts[bisect_right(self.clause_starts, pos) - 1]
+        i = bisect_right(self.year_ends, pos) - 1
+        return i >= 0 and self.years[i][0] >= clause_start and self.years[i][1] != year
 
 
-def _other_year(text: str, start: int, year: int | None) -> bool:
-    """The clause before the count names a year other than the report's (a history)."""
-    if year is None:
-        return False
-    cat = catalogue()
-    clause_start = max((m.end() for m in cat.clause_end.finditer(text, 0, start)), default=0)
-    years = [int(m.group("year")) for m in cat.year.finditer(text, clause_start, start)]
-    return bool(years) and years[-1] != year
+def _covered(starts: tuple[int, ...], ends: tuple[int, ...], pos: int) -> bool:
+    """Whether one of the sorted, non-overlapping spans (starts[i], ends[i]) has ``pos`` inside."""
+    i = bisect_right(starts, pos) - 1
+    return i >= 0 and starts[i] < pos < ends[i]
 
 
 def candidates(text: str, year: int | None = None, rules: tuple[CompiledRule, ...] | None = None) -> list[Candidate]:
     """Settled matches of the rules in one joined text."""
+    guards = Guards.of(text)
     found = []
     for rule in rules if rules is not None else catalogue().rules:
         for cand in match_rule(rule, text):
-            if _inside_name(text, cand.anchor) or _other_year(text, cand.anchor, year):
+            if guards.inside_name(cand.anchor) or guards.other_year(cand.anchor, year):
                 continue
             found.append(cand)
     return resolve_overlaps(found)
@@ -420,30 +458,29 @@ def candidates(text: str, year: int | None = None, rules: tuple[CompiledRule, ..
 
 
 def _link_parents(region: Region, cands: list[Candidate]) -> dict[int, int]:
-    """child position → parent position (in ``cands``) for every 其中 breakdown."""
+    """child position → parent position (in ``cands``, settled: in text order, never
+    overlapping, so their ends are sorted too) for every 其中 breakdown."""
     cat = catalogue()
     text = region.joined.text
+    starts, ends = [c.start for c in cands], [c.end for c in cands]
     links: dict[int, int] = {}
     for m in cat.of_which.finditer(text):
-        before = [i for i, c in enumerate(cands) if c.end <= m.start()]
-        if not before or not regex.fullmatch(r"[\s\p{P}]{0,3}", text[cands[before[-1]].end : m.start()]):
+        parent = bisect_right(ends, m.start()) - 1  # the last count before 其中
+        if parent < 0 or not _PUNCT_RUN.fullmatch(text, cands[parent].end, m.start()):
             continue
-        parent = before[-1]
         end_m = cat.sentence_end.search(text, m.end())
         scope_end = end_m.start() if end_m else len(text)
-        for i, c in enumerate(cands):
-            if c.start < m.end() or c.start >= scope_end:
-                continue
-            nxt = cat.of_which.match(text, c.end + _punct_run(text, c.end))
-            if nxt:
+        for i in range(bisect_left(starts, m.end()), bisect_left(starts, scope_end)):
+            c = cands[i]
+            if cat.of_which.match(text, c.end + _punct_run(text, c.end)):
                 break  # a new total with its own breakdown
             links.setdefault(i, parent)
     return links
 
 
 def _punct_run(text: str, pos: int) -> int:
-    m = regex.match(r"[\s\p{P}]{0,3}", text[pos:])
-    return m.end() if m else 0
+    m = _PUNCT_RUN.match(text, pos)
+    return m.end() - pos if m else 0
 
 
 def _lead_scopes(text: str) -> list[tuple[Relabel, int, int]]:
@@ -474,8 +511,9 @@ def _subject(text: str, start: int, end: int) -> str:
     import jieba.posseg
 
     jieba.setLogLevel(60)
-    lo = max((text.rfind(ch, 0, start) for ch in _CLAUSE_MARKS), default=-1) + 1
-    hi = min((i for i in (text.find(ch, end) for ch in _CLAUSE_MARKS) if i >= 0), default=len(text))
+    floor, ceiling = max(0, start - _SUBJECT_WINDOW), min(len(text), end + _SUBJECT_WINDOW)
+    lo = max((text.rfind(ch, floor, start) for ch in _CLAUSE_MARKS), default=-1) + 1 or floor
+    hi = min((i for i in (text.find(ch, end, ceiling) for ch in _CLAUSE_MARKS) if i >= 0), default=ceiling)
     before = _noun_run(list(jieba.posseg.cut(text[lo:start])), from_end=True)
     return before or _noun_run(list(jieba.posseg.cut(text[end:hi])), from_end=False)
 
@@ -532,10 +570,11 @@ def _with_parts(out: list[Fact]) -> list[Fact]:
     out = list(out)
     for rule in catalogue().parts:
         same = [i for i, f in enumerate(out) if f.key == rule.key]
+        starts = [out[i].span.start for i in same]  # facts come in text order
         for n, i in enumerate(same):
             if out[i].key != rule.key:
                 continue  # already a part of an earlier total
-            later = [j for j in same[n + 1 :] if out[j].span.start - out[i].span.end <= _PARTS_WINDOW]
+            later = same[n + 1 : bisect_right(starts, out[i].span.end + _PARTS_WINDOW)]
             for end in range(len(later), 1, -1):  # the longest run of following counts that are its parts
                 run = [out[j] for j in later[:end]]
                 if sum(f.value for f in run) == out[i].value or _shares_complete(run):

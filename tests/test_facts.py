@@ -279,3 +279,98 @@ def test_shares_mark_the_parts_of_a_total_and_their_errors():
     messages = {f.code: f.message for f in report.findings}
     assert messages["narrative_breakdown_sum"].endswith("1397+534=1931 ≠ 1913")
     assert "534/1913=27.91%" in messages["percent_mismatch"]
+
+
+# --- issue 12: the guards read a text once, whatever its length ---------------------------------
+
+
+class _Counting:
+    """A compiled pattern that adds up the characters each search is given to scan."""
+
+    def __init__(self, pattern, tally):
+        self.pattern, self.tally = pattern, tally
+
+    def finditer(self, text, pos=0, endpos=None):
+        self.tally["calls"] += 1
+        self.tally["chars"] += (len(text) if endpos is None else min(endpos, len(text))) - pos
+        return self.pattern.finditer(text, pos, len(text) if endpos is None else endpos)
+
+
+def _guard_cost(monkeypatch, text):
+    import dataclasses
+
+    from gongkai import facts as stage
+
+    real = stage.catalogue()
+    tally = {"calls": 0, "chars": 0}
+    counted = dataclasses.replace(real, **{n: _Counting(getattr(real, n), tally) for n in ("name", "year", "clause_end")})
+    monkeypatch.setattr(stage, "catalogue", lambda: counted)
+    found = stage.candidates(text, 2023)
+    monkeypatch.undo()
+    return tally, len(found)
+
+
+def test_issue12_guards_cost_is_linear_in_the_text(monkeypatch):
+    """Each guard pattern scans the text once per region: characters scanned grow 1×, 2×, 4×
+    with the text, never with (candidates × text), and the number of scans stays the same."""
+    paragraph = ("坚持“公开为常态。2022年，我局受理政府信息公开申请1件；依据《条例》第二十条，"
+                 "围绕“三安全一稳定”，2023年主动公开政府信息206条，其中政策文件12件。")
+    costs = {k: _guard_cost(monkeypatch, paragraph * k) for k in (1, 2, 4)}
+    assert costs[1][1] > 0 and costs[4][1] == 4 * costs[1][1]  # the same counts, k times over
+    assert {tally["calls"] for tally, _ in costs.values()} == {3}
+    assert [tally["chars"] for tally, _ in costs.values()] == [k * costs[1][0]["chars"] for k in (1, 2, 4)]
+    assert costs[1][0]["chars"] == 3 * len(paragraph)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("坚持“公开为常态、不公开为例外原则。全年主动公开政府信息45条。", [("proactive.total", 45)], id="open-quote"),
+        pytest.param("贯彻落实《条例要求。全年受理政府信息公开申请3件。", [("applications.received", 3)], id="open-title"),
+        pytest.param("围绕“三安全一稳定”，主动公开政府信息45条。", [("proactive.total", 45)], id="closed-quote"),
+        pytest.param("根据2019年5月15日起施行的《条例》，本年度主动公开政府信息45条。", [("proactive.total", 45)],
+                     id="law-date"),
+        pytest.param("按照《2021年政务公开工作要点》（国办发〔2021〕8号），全年主动公开政府信息45条。",
+                     [("proactive.total", 45)], id="year-in-title"),
+        pytest.param("自2019年新修订的《条例》施行以来，本年度受理政府信息公开申请3件。", [("applications.received", 3)],
+                     id="amended"),
+    ],
+)
+def test_issue11_dates_names_and_stray_marks_block_no_count(text, expected):
+    assert _pairs(text, year=2023) == expected
+
+
+# --- issue 11: the counts reconciliation rests on ----------------------------------------------
+
+
+def test_issue11_a_negation_names_only_its_own_noun():
+    assert _pairs("2023年未收到人大代表建议，收到政协提案1件。") == [("npc_suggestions", 0), ("cppcc_proposals", 1)]
+    assert _pairs("未发生行政复议，发生行政诉讼1件。") == [("review.total", 0), ("litigation.total", 1)]
+    assert sorted(_pairs("本年度未承办人大代表建议和政协提案。")) == [("cppcc_proposals", 0), ("npc_suggestions", 0)]
+
+
+def test_issue11_a_channel_count_is_never_the_total():
+    assert _pairs("通过门户网站主动公开政府信息120条，通过政务微信主动公开政府信息45条。") == [
+        ("proactive.channel.website", 120), ("proactive.channel.wechat", 45)]
+    assert _pairs("全年通过门户网站主动公开政务信息664件。") == [("proactive.channel.website", 664)]
+    # one site as the place the whole year was published, or a list of channels: the total
+    assert _pairs("我区在政府网站平台主动公开政府信息1136条。") == [("proactive.total", 1136)]
+    assert _pairs("通过门户网站、政务微信等渠道主动公开政府信息412条。") == [("proactive.total", 412)]
+
+
+@pytest.mark.parametrize(
+    ("narrative", "total", "other"),
+    [
+        pytest.param("全年共发布各类信息5,210条，其中主动公开政府信息4,876条。", 4876, 5210, id="published-wider"),
+        pytest.param("本年度主动公开政府信息206条，截至年底累计主动公开政府信息23,456条。", 206, 23456, id="since-inception"),
+    ],
+)
+def test_issue11_a_weaker_statement_yields_to_the_years_total(narrative, total, other):
+    got = _facts_of(narrative)
+    assert [v for k, v in got if k == "narrative.proactive.total"] == [total]
+    assert ("narrative.other", other) in got
+
+
+def test_issue11_a_weaker_statement_alone_is_the_total():
+    assert [v for k, v in _facts_of("全年共发布各类信息3,076条。") if k == "narrative.proactive.total"] == [3076]
+    assert [v for k, v in _facts_of("截至年底累计主动公开政府信息500条。") if k == "narrative.proactive.total"] == [500]

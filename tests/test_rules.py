@@ -47,6 +47,14 @@ def test_every_rule_has_examples_and_counterexamples():
     assert len(set(ids)) == len(ids)
 
 
+def test_every_rule_shows_five_wordings_each_way():
+    """Issue 11: a rule is written from several wordings, not one sentence: five examples and
+    five counterexamples at least, each a different wording."""
+    thin = [(r.rule.id, len(r.rule.examples), len(r.rule.counterexamples)) for r in RULES
+            if len({t for t, _ in r.rule.examples}) < 5 or len(set(r.rule.counterexamples)) < 5]
+    assert thin == []
+
+
 # --- validation -----------------------------------------------------------------------------
 
 
