@@ -13,6 +13,7 @@ link lists and side columns fall away. Tables become grids with rowspan/colspan 
 
 from __future__ import annotations
 
+import codecs
 from datetime import date
 from typing import Any
 
@@ -25,6 +26,8 @@ MAX_SPAN = 500  # a rowspan/colspan past this is a typo or an attack, not a repo
 
 _META_CHARSET = regex.compile(rb"""<meta[^>]{0,300}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]{2,40})""", regex.I)
 _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
+# Python codecs that are no web page's charset and can decode bytes into lone surrogates or fail.
+_NOT_PAGE_CHARSETS = {"utf-7", "unicode-escape", "raw-unicode-escape", "punycode", "idna", "undefined"}
 
 _DROP = frozenset(
     "script style noscript template iframe object embed svg canvas nav header footer aside form "
@@ -62,21 +65,27 @@ def read(data: bytes, source: str) -> Document:
 
 
 def decode_html(data: bytes, source: str | None = None) -> str:
-    """Bytes → str: BOM, then the declared charset if the bytes agree, then strict guesses."""
-    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
-        return decode(data, source)
-    declared = _META_CHARSET.search(data[:8192])
-    if declared:
-        name = declared.group(1).decode("ascii").lower()
-        encoding = "gb18030" if name in _GB else name
-        try:
-            return data.decode(encoding).replace("\r\n", "\n")
-        except (LookupError, UnicodeDecodeError):
-            pass  # mislabelled or unknown: fall through to the strict tries
+    """Bytes → str: a BOM, then the declared charset if the bytes agree, then the strict guesses
+    of ``read.decode``; bytes no guess reads are kept as U+FFFD."""
     try:
-        return decode(data, source)
+        return decode(data, source, declared=_declared_charset(data))
     except EncodingError as exc:
         raise EncodingError(f"{exc} (an HTML page whose charset could not be found)") from exc
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The page's ``<meta charset>`` as a Python codec, if it names a text encoding a page uses."""
+    declared = _META_CHARSET.search(data[:8192])
+    if not declared:
+        return None
+    name = declared.group(1).decode("ascii").lower()
+    if name in _GB:
+        return "gb18030"
+    try:
+        codec = codecs.lookup(name)
+    except LookupError:
+        return None
+    return name if codec._is_text_encoding and codec.name not in _NOT_PAGE_CHARSETS else None
 
 
 def html_tables(html: str) -> list[list[list[str]]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from .facts import facts
 from .models import Report
-from .read import Document
+from .read import Document, damage_findings
 from .reconcile import reconcile
 from .segment import meta, sections, template_of
 from .tables import tables
@@ -24,7 +24,7 @@ def build(doc: Document) -> Report:
         sections=found_sections,
         tables=found.tables,
         facts=facts(doc, found_sections, report_meta.year, found.regions),
-        findings=tuple(meta_findings + section_findings + found.findings),
+        findings=tuple(damage_findings(doc) + meta_findings + section_findings + found.findings),
     )
     return report.model_copy(update={"findings": report.findings + tuple(reconcile(report))})
 
