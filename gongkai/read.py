@@ -291,7 +291,8 @@ def _read_file(p: Path) -> bytes:
     except OSError as exc:
         raise FileNotReadableError(f"{p}: cannot open the file ({exc.strerror or exc})") from exc
     try:
-        _refuse_unreadable_kind(p, os.fstat(fd))
+        status = os.fstat(fd)
+        _refuse_unreadable_kind(p, status)
         chunks: list[bytes] = []
         size = 0
         while size <= MAX_BYTES:
@@ -301,7 +302,7 @@ def _read_file(p: Path) -> bytes:
             chunks.append(chunk)
             size += len(chunk)
         if size > MAX_BYTES:
-            raise InputTooLargeError(_too_large(str(p), "more than that"))
+            raise InputTooLargeError(_too_large(str(p), f"more than {MAX_BYTES} bytes read (it claims {status.st_size})"))
         return b"".join(chunks)
     except OSError as exc:
         raise FileNotReadableError(f"{p}: cannot read the file ({exc.strerror or exc})") from exc

@@ -20,6 +20,11 @@ that cell. Every walk keeps its own stack, so no depth makes Python recurse, and
 is visited a bounded number of times. The HTML parser itself is quadratic in nesting depth (its
 tree construction scans the stack of open elements), so a page nested past ``MAX_DEPTH`` is
 refused before it is parsed.
+
+Why not trafilatura (with tables): measured on the site shapes of tests/test_read_html.py and
+the real pingtan page (benchmarks/html_article.py, docs/robustness.md), it lost every table
+value of the layout-table page and of the real page, let site text into four pages, and took
+1.6-4 times as long; this walk read all of them whole.
 """
 
 from __future__ import annotations
@@ -45,8 +50,9 @@ _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
 # Python codecs that are no web page's charset and can decode bytes into lone surrogates or fail.
 _NOT_PAGE_CHARSETS = {"utf-7", "unicode-escape", "raw-unicode-escape", "punycode", "idna", "undefined"}
 
+# Not a <form>: ASP.NET sites wrap the whole page in one.
 _DROP = frozenset(
-    "script style noscript template iframe object embed svg canvas nav header footer aside form "
+    "script style noscript template iframe object embed svg canvas nav header footer aside "
     "select button input textarea head title link meta".split()
 )
 _BLOCK = frozenset(
@@ -61,9 +67,12 @@ _NAV = regex.compile(
     regex.I,
 )
 _WHITESPACE = regex.compile(r"[ \t\r\n\f]+")
+# Paragraph-level elements: the article never narrows to one of them, whose siblings are the
+# report's other paragraphs.
+_PARAGRAPH = frozenset("p h1 h2 h3 h4 h5 h6 pre li dt dd address caption blockquote".split())
 
 # For the depth check before parsing: tags, comments, and the elements whose content is text.
-_TAG = regex.compile(r"<(/?)([A-Za-z][A-Za-z0-9:_-]*)[^<>]*?(/?)>|<!--")
+_TAG = regex.compile(r"<(/?)([A-Za-z][^\s/<>]*)[^<>]*>|<!--")
 _RAW_TEXT = frozenset("script style textarea title xmp iframe noembed noframes plaintext".split())
 # Elements that never hold others, and those whose end tag the parser supplies (an unclosed <p>
 # or <td> is closed by the next one): neither deepens the tree.
@@ -123,7 +132,7 @@ def html_tables(html: str) -> list[list[list[str]]]:
         if node.tag == "table":
             grids.append(_grid(node))
         else:
-            stack.extend(reversed(list(_elements(node))))
+            stack.extend(reversed(_elements(node)))
     return grids
 
 
@@ -144,9 +153,10 @@ def _refuse_oversized_tree(html: str, source: str) -> None:
     (_FLAT) do not nest."""
     stack: list[str] = []
     open_count: dict[str, int] = {}
-    at = tags = 0
-    while match := _TAG.search(html, at):
-        at = match.end()
+    skip_to = tags = 0  # the end of a comment or of a script's text, whose tags are not tags
+    for match in _TAG.finditer(html):
+        if match.start() < skip_to:
+            continue
         tags += 1
         if tags > MAX_TAGS:
             raise InputTooLargeError(
@@ -154,23 +164,16 @@ def _refuse_oversized_tree(html: str, source: str) -> None:
                 "some thousands); save the report's text or a PDF of it"
             )
         if match.group() == "<!--":
-            close = html.find("-->", at)
-            if close < 0:
-                return  # the rest of the page is a comment
-            at = close + 3
-            continue
-        closing, name, self_closing = match.group(1), match.group(2).lower(), match.group(3)
-        if closing:
+            skip_to = _end_of(html.find("-->", match.end()), 3)
+        elif match.group(1):
+            name = match.group(2).lower()
             if open_count.get(name):
                 while (top := stack.pop()) != name:
                     open_count[top] -= 1
                 open_count[name] -= 1
-        elif name in _RAW_TEXT:
-            close = _find_closing(html, name, at)
-            if close < 0:
-                return
-            at = close
-        elif name not in _FLAT and not self_closing:
+        elif (name := match.group(2).lower()) in _RAW_TEXT:
+            skip_to = _end_of(_find_closing(html, name, match.end()), 0)
+        elif name not in _FLAT and not match.group().endswith("/>"):
             stack.append(name)
             open_count[name] = open_count.get(name, 0) + 1
             if len(stack) > MAX_DEPTH:
@@ -178,6 +181,13 @@ def _refuse_oversized_tree(html: str, source: str) -> None:
                     f"{source}: elements nested more than {MAX_DEPTH} deep, past what gongkai reads "
                     "(no page of a report nests so deep); save the report's text or a PDF of it"
                 )
+        if skip_to < 0:
+            return  # an unclosed comment or script runs to the end of the page
+
+
+def _end_of(found: int, length: int) -> int:
+    """The offset after a closing mark found at ``found`` (-1 stays -1: not found)."""
+    return found + length if found >= 0 else -1
 
 
 def _find_closing(html: str, name: str, at: int) -> int:
@@ -207,7 +217,7 @@ class _Weight:
 
     text: int = 0
     tables: int = 0
-    data_table: bool = False  # an innermost table with text: the article never goes inside one
+    leaf: bool = False  # a paragraph, or an innermost table with text: the article never narrows to one
 
 
 def _weights(body: Any) -> dict[int, _Weight]:
@@ -221,7 +231,8 @@ def _weights(body: Any) -> dict[int, _Weight]:
         if not children:
             stack.pop()
             if node.tag == "table" and not weight.tables and weight.text >= MIN_TABLE_TEXT:
-                weight.tables, weight.data_table = 1, True
+                weight.tables, weight.leaf = 1, True
+            weight.leaf = weight.leaf or node.tag in _PARAGRAPH
             weights[node.mem_id] = weight
             if stack:
                 stack[-1][2].text += weight.text
@@ -255,9 +266,10 @@ def _article(body: Any) -> Any:
 
 
 def _holds_the_report(inner: _Weight, total: _Weight) -> bool:
-    """A child that is the report's way down: nearly all the text, all the tables, not a table."""
+    """A child that is the report's way down: nearly all the text, all the tables, not a
+    paragraph or a data table."""
     return (total.text > 0 and inner.text >= ARTICLE_SHARE * total.text and inner.tables == total.tables
-            and not inner.data_table)
+            and not inner.leaf)
 
 
 def _blocks(root: Any, grids: bool = True) -> list[str | list[list[str]]]:

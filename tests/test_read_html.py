@@ -132,12 +132,22 @@ xmlns:w="urn:schemas-microsoft-com:office:word" xmlns="http://www.w3.org/TR/REC-
 <div class=WordSection1 style='layout-grid:15.6pt'>{article}</div></body></html>"""
 
 
+def aspnet_form() -> str:
+    """An ASP.NET WebForms site: the whole page inside one <form>, the report in one <p> of
+    lines and the tables, the signature in the paragraph after it."""
+    body = "".join(_report_parts(lambda lines: "<p>" + "<br>".join(lines) + "</p>", lambda table: table))
+    return f"""<html><head><meta charset="utf-8"></head><body><form method="post" action="./show.aspx?id=1" id="form1">
+<div class="aspNetHidden"><input type="hidden" name="__VIEWSTATE" value="abc"></div>{TOP}
+<div id="main"><div class="con">{body}</div>{SIDEBAR}</div>{FOOTER}</form></body></html>"""
+
+
 PAGES = {
     "nested-columns": nested_columns,
     "sibling-blocks": sibling_blocks,
     "bare-tables-between-divs": bare_tables_between_divs,
     "layout-table": layout_table_site,
     "word-save-as-html": word_save_as_html,
+    "aspnet-form": aspnet_form,
 }
 
 
