@@ -13,7 +13,7 @@ class GongkaiError(Exception):
 
 
 class FileNotReadableError(GongkaiError):
-    """Missing file, a directory, or no permission."""
+    """Missing file, a directory, a pipe or device, no permission, or an I/O error."""
 
 
 class EmptyInputError(GongkaiError):
@@ -21,7 +21,7 @@ class EmptyInputError(GongkaiError):
 
 
 class EncodingError(GongkaiError):
-    """The bytes are not UTF-8, UTF-16 (with BOM) or GB18030 text."""
+    """Bytes that are mostly not text (a binary file); text with a few bad bytes is read instead."""
 
 
 class UnsupportedFormatError(GongkaiError):
@@ -41,7 +41,8 @@ class CorruptFileError(GongkaiError):
 
 
 class InputTooLargeError(GongkaiError):
-    """A file, or an archive's expanded content, past the size gongkai reads."""
+    """A file, its text, an archive's inflated content or a page's nesting past gongkai's limits
+    (docs/robustness.md)."""
 
 
 class MissingExtraError(GongkaiError):

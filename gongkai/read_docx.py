@@ -1,86 +1,160 @@
-"""read_docx: DOCX bytes → Document (the ``[docx]`` extra: python-docx).
+"""read_docx: DOCX bytes → Document (the ``[docx]`` extra: python-docx, for its XML parser).
+
+Only the main part, ``word/document.xml``, is inflated and parsed: the report's text is there,
+and images, fonts or anything else in the zip are never touched. It is inflated as a stream
+against a budget of bytes actually inflated (``MAX_DOCUMENT_XML_BYTES``), never trusting the
+sizes the zip headers declare: a 2 MB file can expand to gigabytes, and headers can lie. The
+text is capped as it is extracted (``read.MAX_TEXT_CHARS``).
 
 The body is walked in document order, paragraphs and tables as they come (content controls
-``w:sdt`` unwrapped). Tables are read from their XML as grids: a ``gridSpan`` cell is followed
-by empty cells for the columns it covers, a ``vMerge`` continuation cell is empty, and
-``gridBefore``/``gridAfter`` pad the row, so every row has the table's column count.
-
-The zip is checked before python-docx opens it: an archive whose entries expand past
-``MAX_EXPANDED_BYTES`` or number more than ``MAX_ENTRIES`` is refused (a zip bomb would
-otherwise be inflated in memory). zipfile stops reading an entry at its declared size, so the
-declared sizes bound the work.
+``w:sdt`` unwrapped). A paragraph's text is python-docx's ``Paragraph.text`` — its runs and
+hyperlinks' runs, ``w:t`` as written, tabs, line breaks — computed by walking the elements
+(python-docx compiles an XPath per paragraph, which made a large file take minutes). Tables are
+read from their XML as grids: a ``gridSpan`` cell is followed by empty cells for the columns it
+covers, a ``vMerge`` continuation cell is empty, and ``gridBefore``/``gridAfter`` pad the row,
+so every row has the table's column count.
 """
 
 from __future__ import annotations
 
 import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
 from io import BytesIO
-from typing import Any
+from typing import IO, Any
 
 from .errors import CorruptFileError, EncryptedFileError, InputTooLargeError, MissingExtraError, UnsupportedFormatError
-from .read import Document, compose
+from .read import Document, compose, refuse_long_text, refuse_oversized
 
-MAX_EXPANDED_BYTES = 200 * 1024 * 1024
+MAIN_PART = "word/document.xml"
+MAX_DOCUMENT_XML_BYTES = 16 * 1024 * 1024  # the main part inflated; a long report's is 1-2 MB
 MAX_ENTRIES = 2000
+MAX_SPAN = 500  # a gridSpan/gridBefore past this is a typo or an attack, not a report table
+INFLATE_CHUNK = 64 * 1024  # bytes inflated at a time, so the budget is checked as they come
 OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: encrypted OOXML, or a .doc
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")  # stream name inside an encrypted one
+# What zipfile and zlib raise on a damaged archive (bad headers, CRC, truncated streams, an
+# encrypted or unknown compression method).
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, zlib.error, RuntimeError,
+               NotImplementedError, ValueError)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Run content → text, as python-docx's CT_R.text has it (w:br counts only as a line break).
+_RUN_TEXT = {f"{W}tab": "\t", f"{W}ptab": "\t", f"{W}cr": "\n", f"{W}noBreakHyphen": "-"}
 
 
 def read(data: bytes, source: str) -> Document:
     """Decode a .docx; encrypted, legacy, corrupt and oversized files raise a GongkaiError."""
-    _check_container(data, source)
-    try:
-        import docx
-    except ImportError as exc:
-        raise MissingExtraError("reading DOCX needs python-docx: install gongkai[docx]") from exc
-    try:
-        document = docx.Document(BytesIO(data))
-    except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors … on broken parts
-        raise CorruptFileError(f"{source}: not a readable DOCX ({type(exc).__name__}: {exc}); re-save it in Word/WPS") from exc
-    blocks = list(_blocks(document.element.body))
-    return Document(text=compose(blocks), source=source, format="docx")
+    refuse_oversized(data, source)
+    _refuse_ole(data, source)
+    body = _body(_main_part(data, source), source)
+    return Document(text=compose(list(_capped(_blocks(body), source))), source=source, format="docx")
 
 
-def _check_container(data: bytes, source: str) -> None:
-    if data.startswith(OLE_SIGNATURE):
-        if ENCRYPTED_STREAM in data:
-            raise EncryptedFileError(
-                f"{source}: the DOCX is password-protected; open it with the password and save an unprotected copy"
-            )
-        raise UnsupportedFormatError(
-            f"{source}: this is an old Word (.doc) file named .docx; convert it with "
-            "`libreoffice --headless --convert-to docx FILE` and parse the result"
+def _refuse_ole(data: bytes, source: str) -> None:
+    """A Compound File is an encrypted DOCX or an old .doc renamed."""
+    if not data.startswith(OLE_SIGNATURE):
+        return
+    if ENCRYPTED_STREAM in data:
+        raise EncryptedFileError(
+            f"{source}: the DOCX is password-protected; open it with the password and save an unprotected copy"
         )
+    raise UnsupportedFormatError(
+        f"{source}: this is an old Word (.doc) file named .docx; convert it with "
+        "`libreoffice --headless --convert-to docx FILE` and parse the result"
+    )
+
+
+def _main_part(data: bytes, source: str) -> bytes:
+    """word/document.xml, inflated within the budget; every zip failure a CorruptFileError."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+            if len(entries) > MAX_ENTRIES:
+                raise InputTooLargeError(
+                    f"{source}: the DOCX has {len(entries)} parts, past the {MAX_ENTRIES} gongkai reads (a zip bomb?)"
+                )
+            if MAIN_PART not in {e.filename for e in entries}:
+                raise CorruptFileError(f"{source}: a zip without {MAIN_PART} is not a DOCX")
+            with archive.open(MAIN_PART) as part:
+                return _inflate(part, source)
+    except _ZIP_ERRORS as exc:
         raise CorruptFileError(f"{source}: not a DOCX (the zip container is broken: {exc}); re-save it in Word/WPS") from exc
-    expanded = sum(e.file_size for e in entries)
-    if len(entries) > MAX_ENTRIES or expanded > MAX_EXPANDED_BYTES:
-        raise InputTooLargeError(
-            f"{source}: the DOCX expands to {expanded} bytes in {len(entries)} parts, past the "
-            f"{MAX_EXPANDED_BYTES} bytes / {MAX_ENTRIES} parts gongkai reads (a zip bomb?)"
-        )
-    if "word/document.xml" not in {e.filename for e in entries}:
-        raise CorruptFileError(f"{source}: a zip without word/document.xml is not a DOCX")
 
 
-def _blocks(parent: Any):
+def _inflate(part: IO[bytes], source: str) -> bytes:
+    """The part's bytes, counted as they are inflated: past the budget, refused at once."""
+    chunks: list[bytes] = []
+    inflated = 0
+    while chunk := part.read(INFLATE_CHUNK):
+        inflated += len(chunk)
+        if inflated > MAX_DOCUMENT_XML_BYTES:
+            raise InputTooLargeError(
+                f"{source}: {MAIN_PART} inflates past the {MAX_DOCUMENT_XML_BYTES} bytes gongkai reads "
+                f"(stopped after {inflated}); a report's is a few MB, so this is a zip bomb or not a report"
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _body(xml: bytes, source: str) -> Any:
+    """The w:body of the main part, parsed as python-docx parses it (no entities resolved)."""
+    try:
+        import docx.oxml.parser  # the package first: its absence is what the message names
+    except ImportError as exc:
+        raise MissingExtraError("reading DOCX needs python-docx: install gongkai[docx]") from exc
+    try:
+        root = docx.oxml.parser.parse_xml(xml)
+    except Exception as exc:  # lxml's XMLSyntaxError, ValueError on odd bytes …
+        raise CorruptFileError(f"{source}: not a readable DOCX ({type(exc).__name__}: {exc}); re-save it in Word/WPS") from exc
+    body = root.find(f"{W}body") if root.tag == f"{W}document" else None
+    if body is None:
+        raise CorruptFileError(f"{source}: not a readable DOCX ({MAIN_PART} has no document body); re-save it in Word/WPS")
+    return body
+
+
+def _capped(blocks: Iterable[str | list[list[str | None]]], source: str) -> Iterator[str | list[list[str | None]]]:
+    """The blocks, stopped with InputTooLargeError once their text passes read.MAX_TEXT_CHARS."""
+    length = 0
+    for block in blocks:
+        length += len(block) if isinstance(block, str) else sum(len(c or "") for row in block for c in row)
+        refuse_long_text(length, source)
+        yield block
+
+
+def _blocks(parent: Any) -> Iterator[str | list[list[str | None]]]:
     """Paragraph texts and table grids under ``parent``, in document order."""
-    from docx.text.paragraph import Paragraph
-
     for child in parent.iterchildren():
         if child.tag == f"{W}p":
-            yield Paragraph(child, None).text  # type: ignore[arg-type]  # no story part: text only
+            yield _paragraph_text(child)
         elif child.tag == f"{W}tbl":
             yield _grid(child)
         elif child.tag == f"{W}sdt":
             content = child.find(f"{W}sdtContent")
             if content is not None:
                 yield from _blocks(content)
+
+
+def _paragraph_text(p: Any) -> str:
+    """python-docx's Paragraph.text: the runs of the paragraph and of its hyperlinks."""
+    parts: list[str] = []
+    for child in p.iterchildren(f"{W}r", f"{W}hyperlink"):
+        runs = child.iterchildren(f"{W}r") if child.tag == f"{W}hyperlink" else (child,)
+        parts.extend(_run_text(r) for r in runs)
+    return "".join(parts)
+
+
+def _run_text(r: Any) -> str:
+    """python-docx's Run.text: w:t as written, tabs, line breaks (not page or column breaks)."""
+    parts: list[str] = []
+    for child in r.iterchildren():
+        if child.tag == f"{W}t":
+            parts.append(child.text or "")
+        elif child.tag == f"{W}br":
+            parts.append("\n" if child.get(f"{W}type", "textWrapping") == "textWrapping" else "")
+        else:
+            parts.append(_RUN_TEXT.get(child.tag, ""))
+    return "".join(parts)
 
 
 def _grid(tbl: Any) -> list[list[str | None]]:
@@ -97,7 +171,7 @@ def _grid(tbl: Any) -> list[list[str | None]]:
     return rows
 
 
-def _cells(tr: Any):
+def _cells(tr: Any) -> Iterator[Any]:
     """The w:tc of a row, looking inside content controls that wrap cells."""
     for child in tr.iterchildren():
         if child.tag == f"{W}tc":
@@ -116,10 +190,7 @@ def _continues_merge(tc: Any) -> bool:
 
 def _cell_text(tc: Any) -> str:
     """The cell's paragraphs (and nested tables' cells) as lines; cell_text joins them later."""
-    from docx.text.paragraph import Paragraph
-
-    lines = [Paragraph(p, None).text for p in tc.iter(f"{W}p")]  # type: ignore[arg-type]
-    return "\n".join(lines)
+    return "\n".join(_paragraph_text(p) for p in tc.iter(f"{W}p"))
 
 
 def _row_pad(tr: Any, name: str) -> int:
@@ -130,6 +201,6 @@ def _row_pad(tr: Any, name: str) -> int:
 def _int_attr(element: Any, path: str) -> int:
     found = element.find(path)
     try:
-        return max(1, int(found.get(f"{W}val"))) if found is not None else 1
+        return max(1, min(MAX_SPAN, int(found.get(f"{W}val")))) if found is not None else 1
     except (TypeError, ValueError):
         return 1

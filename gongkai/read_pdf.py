@@ -11,11 +11,12 @@ Pages are joined by a newline; ``Document.page_starts`` holds the offset where e
 
 from __future__ import annotations
 
+import threading
 from io import BytesIO
 from typing import Any
 
 from .errors import CorruptFileError, EncryptedFileError, InputTooLargeError, MissingExtraError, NoTextLayerError
-from .read import Document, cell_text, compose
+from .read import Document, cell_text, compose, refuse_oversized
 
 MAX_PAGES = 1000  # an annual report runs to a few dozen pages; past this it is not one
 # Text per page, on average, below which the PDF is a scan: a scan yields nothing, or only the
@@ -23,24 +24,18 @@ MAX_PAGES = 1000  # an annual report runs to a few dozen pages; past this it is 
 MIN_TEXT_CHARS = 20
 PDFIUM_PASSWORD_ERROR = 4  # FPDF_ERR_PASSWORD
 LINE_TOLERANCE = 4.0  # points: lines whose middles are this close count as one row
+# PDFium is not thread-safe (two threads inside it crash the process), so every call into it,
+# from any thread, holds this one lock. pdfplumber reads tables with pdfminer, which is pure
+# Python; it touches PDFium only to render images, which gongkai never asks of it.
+PDFIUM_LOCK = threading.Lock()
 
 
 def read(data: bytes, source: str) -> Document:
     """Decode a PDF; scanned, encrypted and broken files raise their own GongkaiError."""
+    refuse_oversized(data, source)
     pdfium = _import("pypdfium2")
-    pdf = _open(pdfium, data, source)
-    try:
-        count = len(pdf)
-        if count > MAX_PAGES:
-            raise InputTooLargeError(f"{source}: {count} pages is past the {MAX_PAGES} pages gongkai reads")
-        texts, ruled = [], []
-        for i in range(count):
-            page = pdf[i]
-            texts.append(_pdfium_text(page))
-            if _has_lines(page):
-                ruled.append(i)
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        texts, ruled = _pdfium_pages(pdfium, data, source)
     if sum(len("".join(t.split())) for t in texts) < MIN_TEXT_CHARS * max(1, len(texts)):
         raise NoTextLayerError(
             f"{source}: the PDF has no text layer (a scan?); run OCR first, e.g. "
@@ -49,6 +44,34 @@ def read(data: bytes, source: str) -> Document:
     for i, text in _pages_with_tables(data, ruled).items():
         texts[i] = text
     return _document(texts, source, data)
+
+
+def _pdfium_pages(pdfium: Any, data: bytes, source: str) -> tuple[list[str], list[int]]:
+    """Each page's text, and the indexes of the pages with drawn paths (candidates for a ruled
+    table). Every PDFium object is closed here, so no finalizer calls PDFium later from another
+    thread; a page PDFium cannot load makes the file corrupt, whatever the document said."""
+    pdf = _open(pdfium, data, source)
+    texts: list[str] = []
+    ruled: list[int] = []
+    try:
+        count = len(pdf)
+        if count > MAX_PAGES:
+            raise InputTooLargeError(f"{source}: {count} pages is past the {MAX_PAGES} pages gongkai reads")
+        for i in range(count):
+            page = pdf[i]
+            try:
+                texts.append(_pdfium_text(page))
+                if _has_lines(page):
+                    ruled.append(i)
+            finally:
+                page.close()
+    except pdfium.PdfiumError as exc:
+        raise CorruptFileError(
+            f"{source}: page {len(texts) + 1} of the PDF cannot be read ({exc}); re-download or re-export it"
+        ) from exc
+    finally:
+        pdf.close()
+    return texts, ruled
 
 
 def _import(name: str) -> Any:

@@ -6,7 +6,7 @@ from typing import TypeVar
 
 from .facts import facts
 from .models import Fact, Finding, Report, Table
-from .read import Document
+from .read import Document, damage_findings
 from .reconcile import reconcile
 from .segment import meta, sections, template_of
 from .tables import tables
@@ -28,7 +28,7 @@ def build(doc: Document) -> Report:
         sections=found_sections,
         tables=_placed(doc, found.tables),
         facts=tuple(_paged(doc, f) for f in facts(doc, found_sections, report_meta.year, found.regions)),
-        findings=tuple(meta_findings + section_findings + found.findings),
+        findings=tuple(damage_findings(doc) + meta_findings + section_findings + found.findings),
         page_starts=doc.page_starts,
     )
     found_findings = report.findings + tuple(reconcile(report))
