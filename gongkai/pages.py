@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import FileNotReadableError, GongkaiError
 from .models import Box, Cell, Report, Span, Table
 from .read import Document, fold
-from .read_pdf import _import, _open
+from .read_pdf import PDFIUM_LOCK, _import, _open
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -55,8 +55,9 @@ def glyphs(pdf: Any, text: str, page_starts: tuple[int, ...], page: int) -> dict
                 left, bottom, right, top = textpage.get_charbox(theirs[b + k])
                 out[ours[a + k]] = (left, height - top, right, height - bottom)
         return out
-    finally:
+    finally:  # closed here, under the caller's lock: no PDFium finalizer runs later on another thread
         textpage.close()
+        pdf_page.close()
 
 
 def _union(rects: Iterable[Rect]) -> Rect | None:
@@ -103,11 +104,12 @@ def cell_boxes(doc: Document, tables: tuple[Table, ...]) -> tuple[Table, ...]:
     if doc.data is None or not pages:
         return tables
     pdfium, pdfplumber = _import("pypdfium2"), _import("pdfplumber")
-    pdf = _open(pdfium, doc.data, doc.source or "input")
-    try:
-        located = {p: glyphs(pdf, doc.text, doc.page_starts, p) for p in pages}
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:  # PDFium is not thread-safe (read_pdf)
+        pdf = _open(pdfium, doc.data, doc.source or "input")
+        try:
+            located = {p: glyphs(pdf, doc.text, doc.page_starts, p) for p in pages}
+        finally:
+            pdf.close()
     try:
         with pdfplumber.open(BytesIO(doc.data), pages=pages) as plumbed:
             ruled = {p: _ruled_cells(page) for p, page in zip(pages, plumbed.pages)}
@@ -163,13 +165,14 @@ def render(report: Report, page: int, scale: float = 2.0) -> Image:
         raise FileNotReadableError(f"{report.source}: cannot read the PDF again ({exc.strerror})") from exc
     pdfium = _import("pypdfium2")
     draw_module = _import("PIL.ImageDraw")
-    pdf = _open(pdfium, data, report.source)
-    try:
-        image = pdf[page - 1].render(scale=scale).to_pil().convert("RGB")
-        draw = draw_module.Draw(image)
-        for rect, colour in outlines(report, pdf, page):
-            width = max(1, round(_WIDTH[colour] * scale))
-            draw.rectangle([v * scale for v in rect], outline=colour, width=width)
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:  # PDFium is not thread-safe (read_pdf)
+        pdf = _open(pdfium, data, report.source)
+        try:
+            image = pdf[page - 1].render(scale=scale).to_pil().convert("RGB")
+            draw = draw_module.Draw(image)
+            for rect, colour in outlines(report, pdf, page):
+                width = max(1, round(_WIDTH[colour] * scale))
+                draw.rectangle([v * scale for v in rect], outline=colour, width=width)
+        finally:
+            pdf.close()
     return image
