@@ -43,3 +43,15 @@ class MissingExtraError(GongkaiError):
 
 class RuleError(GongkaiError):
     """A rule file is invalid: the message names file, rule id and reason."""
+
+
+class NotAReportError(GongkaiError):
+    """Readable text that is not an annual report: no section, statistics table or template header
+    of one (a README, a news article, a poem)."""
+
+
+class UnknownKeyError(GongkaiError, KeyError):
+    """A key or table kind that no template, table or narrative rule defines: a typo."""
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""

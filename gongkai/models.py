@@ -7,9 +7,9 @@ tests and round-tripped through JSON without losing a field.
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
 Number = int | float
 Severity = Literal["error", "warning", "info"]
@@ -120,8 +120,24 @@ class Meta(_Value):
     website: str | None = Field(default=None, description="网址")
 
 
+SCHEMA_VERSION = 1  # of a Report's JSON (parse/check --json, corpus --jsonl); docs/data.md
+
+
+def _report_schema_extras(schema: dict[str, Any]) -> None:
+    """The two members the JSON adds to the fields: its version and the derived values."""
+    number = {"anyOf": [{"type": "integer"}, {"type": "number"}, {"type": "null"}]}
+    schema["properties"] = {
+        "schema_version": {"const": SCHEMA_VERSION, "description": "version of this JSON shape"},
+        **schema["properties"],
+        "values": {"type": "object", "additionalProperties": number,
+                   "description": "Report.values(): every canonical key → its number, null where printed blank"},
+    }
+
+
 class Report(_Value):
     """Everything gongkai read from one report. ``text`` is what every span points into."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_report_schema_extras)
 
     source: str | None = Field(default=None, description="path or name of the input")
     format: str = Field(default="txt", description="txt, pdf, docx or html")
@@ -145,14 +161,52 @@ class Report(_Value):
         return out
 
     def value(self, key: str) -> Number | None:
-        """One canonical key's number, or None when the report does not give it."""
-        return self.values().get(key)
+        """One canonical key's number; None when the report does not give it (or prints it blank).
+        A key no rule defines (a typo) raises ``UnknownKeyError``."""
+        values = self.values()
+        if key not in values:
+            from .fields import require_key  # the catalogue loads the rule files: not at import
+
+            require_key(key)
+        return values.get(key)
 
     def section(self, kind: str) -> Section | None:
         return next((s for s in self.sections if s.kind == kind), None)
 
     def table(self, kind: str) -> Table | None:
-        return next((t for t in self.tables if t.kind == kind), None)
+        """The table of that kind; None when the report lacks it. An unknown kind raises."""
+        found = next((t for t in self.tables if t.kind == kind), None)
+        if found is None:
+            from .fields import require_table_kind
+
+            require_table_kind(kind)
+        return found
+
+    def to_frame(self, shape: Literal["wide", "long"] = "wide") -> Any:
+        """This report as a pandas DataFrame of the fixed schema (docs/data.md; the [frame] extra)."""
+        from .frames import frame
+
+        return frame([self], shape=shape)
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """One schema both ways: the JSON a Report writes is the JSON it reads back."""
+        return super().model_json_schema(*args, **{**kwargs, "mode": "validation"})
+
+    @model_serializer(mode="wrap")
+    def _with_version_and_values(self, handler: Any) -> Any:
+        return {"schema_version": SCHEMA_VERSION, **handler(self), "values": self.values()}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_json(cls, data: Any) -> Any:
+        """Load the JSON back: the version must be this one; ``values`` is derived, so dropped."""
+        if isinstance(data, dict) and ("schema_version" in data or "values" in data):
+            if data.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+                raise ValueError(f"schema_version {data['schema_version']} is not {SCHEMA_VERSION}: "
+                                 "read it with the gongkai version that wrote it")
+            data = {k: v for k, v in data.items() if k not in ("schema_version", "values")}
+        return data
 
     def codes(self) -> list[str]:
         return [f.code for f in self.findings]

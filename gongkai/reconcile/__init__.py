@@ -34,7 +34,7 @@ from ._view import Outcome, _View
 from .identities import cell_domain, legacy_cumulative, legacy_partitions, legacy_subsets, table2_units, table_identities
 from .narrative import (narrative_breakdown, narrative_completion_rate, narrative_counts, narrative_fees,
                         narrative_percentages, narrative_proposals)
-from .series import Year, series_cumulative, series_identities
+from .series import Year, series_cumulative, series_identities, series_repetition
 from .structure import (blank_cells, carry_forward_explained, general_coverage, next_year_phrase, period_is_calendar_year,
                         problems_section, published_in_time, template_matches_year, title_year_matches_period)
 
@@ -67,7 +67,7 @@ CHECKS: tuple[Check, ...] = (
     carry_forward_explained,
 )
 
-SERIES_CHECKS: tuple[SeriesCheck, ...] = (series_identities, series_cumulative)
+SERIES_CHECKS: tuple[SeriesCheck, ...] = (series_identities, series_cumulative, series_repetition)
 
 
 def _settle(outcomes: Iterable[Outcome]) -> list[Finding]:
