@@ -1,23 +1,43 @@
-"""cli: a thin shell over parse / corpus / eval. Exit 2 with one line for unreadable input."""
+"""cli: a thin shell over parse / check / corpus / series / eval.
+
+Exit status, worst of all files: 0 fine; 1 a report has an error finding (``check``,
+``series``); 2 an input is unreadable or not a report (and usage errors); 3 gongkai itself
+failed on a file (an exception, a worker killed or timed out) — a bug to report.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from . import __version__, parse
-from .corpus import evaluate, report_files, run
+from .corpus import Failure, Summary, evaluate, list_files, parse_many, write
 from .errors import GongkaiError
 from .models import Report
 from .report import summary
 
+OK, FINDING_ERRORS, UNREADABLE, CRASHED = 0, 1, 2, 3
+
 
 def _fail(message: str) -> None:
     click.echo(f"gongkai: {message}", err=True)
-    sys.exit(2)
+    sys.exit(UNREADABLE)
+
+
+def _reports(files: tuple[str, ...], jobs: int | None = 1) -> Iterator[tuple[Report | None, int]]:
+    """Each file's Report (None when it failed, said on stderr) with its exit status."""
+    for path, result in zip(files, parse_many(files, workers=jobs)):
+        if isinstance(result, Failure):
+            click.echo(f"gongkai: {result.message}" if not result.crash else
+                       f"gongkai: {path}: {result.error}: {result.message} (a bug: please report it)", err=True)
+            yield None, CRASHED if result.crash else UNREADABLE
+        else:
+            yield result, OK
 
 
 @click.group()
@@ -28,51 +48,67 @@ def main() -> None:
 
 @main.command("parse")
 @click.argument("files", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the whole Report as JSON.")
+@click.option("--json", "as_json", is_flag=True, help="Each Report as one line of JSON (docs/data.md).")
 def parse_command(files: tuple[str, ...], as_json: bool) -> None:
-    """Parse FILES and print a summary of each (or the Reports as JSON, one per line)."""
-    for path in files:
-        try:
-            report = parse(path)
-        except GongkaiError as exc:
-            _fail(str(exc))
-        if as_json:
-            payload = json.loads(report.model_dump_json())
-            payload["values"] = report.values()
-            click.echo(json.dumps(payload, ensure_ascii=False))
-        else:
-            click.echo(summary(report))
+    """Parse FILES and print a summary of each (or each Report as JSON); a file that fails is
+    said on stderr and the rest go on."""
+    status = OK
+    for report, code in _reports(files):
+        status = max(status, code)
+        if report is not None:
+            click.echo(report.model_dump_json() if as_json else summary(report))
+    sys.exit(status)
 
 
 @main.command("corpus")
 @click.argument("paths", nargs=-1, required=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=True), default=None,
+              help="Write to out.parquet (a folder of parts), out.csv or out.jsonl instead of stdout.")
+@click.option("--shape", type=click.Choice(["wide", "long"]), default="wide", show_default=True,
+              help="Parquet/CSV: a row per report (wide) or per value (long).")
+@click.option("--resume", is_flag=True, help="Complete an existing output: skip the files already in it.")
 @click.option("--jobs", "-j", type=int, default=None, help="Worker processes (default: all cores).")
-@click.option("--jsonl", is_flag=True, help="One JSON row per report instead of a table.")
+@click.option("--timeout", type=float, default=300.0, show_default=True,
+              help="Seconds one file may take before its worker is stopped (an error row).")
+@click.option("--scheduler", default=None, help="Address of a Dask scheduler to parse on (tcp://host:8786).")
+@click.option("--jsonl", is_flag=True, help="Without -o: each Report as a JSON line on stdout.")
 @click.option("--html", "html_dir", metavar="DIR", help="Write a check page per report and DIR/index.html instead.")
-def corpus_command(paths: tuple[str, ...], jobs: int | None, jsonl: bool, html_dir: str | None) -> None:
-    """Parse every report under PATHS; one line (or JSON row) per report, failures included."""
-    files = report_files(paths)
-    if not files:
+def corpus_command(paths: tuple[str, ...], output: str | None, shape: str, resume: bool, jobs: int | None,
+                   timeout: float, scheduler: str | None, jsonl: bool, html_dir: str | None) -> None:
+    """Parse every report under PATHS, one row per report, failures included as error rows.
+
+    A progress bar on a terminal, a summary on stderr at the end; exit status 2 when a file could
+    not be read, 3 when gongkai failed on one, 0 otherwise.
+    """
+    from tqdm import tqdm
+
+    from .sinks import PrintSink, open_sink
+
+    listing = list_files(paths)
+    for path, why in listing.skipped:
+        click.echo(f"skipped: {path}: {why}", err=True)
+    if not listing.files:
         _fail(f"no report files under {' '.join(paths)}")
     if html_dir:
-        _corpus_pages(files, html_dir, jobs)
+        _corpus_pages(listing.files, html_dir, jobs)
         return
-    failed = 0
-    for row in run(files, workers=jobs):
-        if jsonl:
-            click.echo(json.dumps(row, ensure_ascii=False, default=str))
-            continue
-        if row["error"]:
-            failed += 1
-            click.echo(f"{row['path']}\tERROR\t{row['error']}")
-            continue
-        filled = sum(v is not None for k, v in row.items() if "." in k and not k.startswith("meta."))
-        click.echo(
-            f"{row['path']}\t{row['meta.agency']}\t{row['meta.year']}\t{row['meta.template']}\t"
-            f"sections={row['sections']}\tvalues={filled}\terrors={row['errors']}\tfindings={row['findings'] or '-'}"
-        )
-    if not jsonl:
-        click.echo(f"{len(files)} reports, {failed} unreadable")
+    try:
+        sink = open_sink(output, shape, resume) if output else PrintSink(click.echo, "json" if jsonl else "wide")
+    except GongkaiError as exc:
+        _fail(str(exc))
+    todo = sum(f not in sink.done for f in listing.files)
+    terminal = sys.stderr.isatty()
+    width = (os.get_terminal_size(sys.stderr.fileno()).columns or 80) if terminal else None  # 0 on a bare pty
+    with tqdm(total=todo, unit="report", file=sys.stderr, disable=not terminal, ncols=width) as bar:
+        result = write(paths, sink, shape, workers=jobs, resume=resume, timeout=timeout, scheduler=scheduler,
+                       progress=lambda _: bar.update(), listing=listing)
+    _summarise(result)
+    sys.exit(result.status)
+
+
+def _summarise(result: Summary) -> None:
+    for line in result.lines():
+        click.echo(line, err=True)
 
 
 def _corpus_pages(files: list[str], out_dir: str, jobs: int | None) -> None:
@@ -101,10 +137,9 @@ def show_command(file: str, page: int, out: str, scale: float) -> None:
 @click.argument("file")
 def explain_command(file: str) -> None:
     """Each narrative fact of FILE with its rule id and the source line, the match highlighted."""
-    try:
-        report = parse(file)
-    except GongkaiError as exc:
-        _fail(str(exc))
+    report, status = next(_reports((file,)))
+    if report is None:
+        sys.exit(status)
     for i, f in enumerate(report.facts):
         extras = [f"~{f.value}" if f.approximate else "", f"{f.percent}%" if f.percent is not None else "",
                   f"parent #{f.parent}" if f.parent is not None else "", f"subject={f.subject}" if f.subject else ""]
@@ -134,34 +169,70 @@ def _marked_line(text: str, span) -> str:
 
 @main.command("check")
 @click.argument("files", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per file: source and findings.")
+@click.option("--json", "as_json", is_flag=True, help="Each Report as one line of JSON, as parse --json.")
 @click.option("--html", "html_out", metavar="OUT.html", help="Also write the check page of FILE (one file) to OUT.html.")
 def check_command(files: tuple[str, ...], as_json: bool, html_out: str | None) -> None:
     """Reconcile FILES: each finding with its page and source lines, a table cell by its row and
     column labels.
 
-    Exit status 1 if any finding is an error, 0 otherwise, 2 for unreadable input.
+    Exit status 1 if any finding is an error, 2 for an unreadable input, 3 if gongkai failed on
+    one (the worst of all files); 0 otherwise. A file that fails does not stop the others.
     """
     if html_out and len(files) > 1:
         _fail("--html writes the page of one file; for many use `gongkai corpus PATH... --html DIR`")
-    errors = 0
-    for path in files:
-        try:
-            report = parse(path)
-        except GongkaiError as exc:
-            _fail(str(exc))
-        errors += sum(f.severity == "error" for f in report.findings)
+    status = OK
+    for report, code in _reports(files):
+        status = max(status, code)
+        if report is None:
+            continue
+        if any(f.severity == "error" for f in report.findings):
+            status = max(status, FINDING_ERRORS)
         if html_out:
             _write_page(report, html_out)
         if as_json:
-            findings = [json.loads(f.model_dump_json()) for f in report.findings]
-            for payload, f in zip(findings, report.findings):
-                payload["surfaces"] = [s.of(report.text) for s in f.spans]
-            click.echo(json.dumps({"source": path, "findings": findings}, ensure_ascii=False))
+            click.echo(report.model_dump_json())
             continue
-        click.echo(f"{path}: {len(report.findings)} findings")
+        click.echo(f"{report.source}: {len(report.findings)} findings")
         _echo_findings(report)
-    sys.exit(1 if errors else 0)
+    sys.exit(status)
+
+
+@main.command("series")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--jobs", "-j", type=int, default=None, help="Worker processes for report files (default: all cores).")
+def series_command(paths: tuple[str, ...], jobs: int | None) -> None:
+    """Cross-year checks per agency over PATHS: report files and folders, or the .jsonl output of
+    ``gongkai corpus -o out.jsonl``. Reports are grouped by agency (names normalised: see
+    docs/panel.md) and ordered by year; exit status 1 if any finding is an error."""
+    from .harmonise import group_by_agency
+    from .reconcile import reconcile_series
+
+    status, reports = OK, []
+    for path in paths:
+        if path.endswith(".jsonl"):
+            reports += _load_jsonl(path)
+            continue
+        for report, code in _reports(tuple(list_files([path]).files), jobs):
+            status = max(status, code)
+            reports += [report] if report is not None else []
+    for key, group in group_by_agency(reports).items():
+        years = ", ".join(str(r.meta.year) for r in group)
+        click.echo(f"{key}: {years}")
+        for f in reconcile_series(group):
+            status = max(status, FINDING_ERRORS if f.severity == "error" else OK)
+            click.echo(f"  [{f.severity}] {f.code}: {f.message}")
+    sys.exit(status)
+
+
+def _load_jsonl(path: str) -> list[Report]:
+    """The Reports of a ``gongkai corpus`` JSONL output (its error lines left out)."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            data = json.loads(line) if line.strip() else {}
+            if "meta" in data:  # a Report, not a failed file's line
+                out.append(Report.model_validate(data))
+    return out
 
 
 def _echo_findings(report: Report) -> None:

@@ -1,8 +1,11 @@
-"""corpus: many files → Reports or rows, and the gold-standard evaluation.
+"""corpus: many files → Reports or rows, failure-isolated; and the gold-standard evaluation.
 
-``run`` parses files in a process pool, one failure never stopping the rest (a failed file
-gives a row with its error). ``evaluate`` compares Reports with the hand-checked gold in
-``corpus/gold/*.json`` field by field.
+``parse_many`` parses files in worker processes and yields, in input order, a Report or a
+``Failure`` for each: a GongkaiError (the input), any other exception (a bug), a worker that died
+(a segfault, the OOM killer) or ran past the per-file timeout — the run goes on. ``write``
+(``gongkai corpus -o``) streams rows of the fixed schema (``gongkai.frames``) into Parquet, CSV
+or JSONL, resumably (``gongkai.sinks``). ``evaluate`` compares Reports with the hand-checked gold
+in ``corpus/gold/*.json`` field by field.
 
 Gold file format (one per report)::
 
@@ -28,19 +31,23 @@ A known failure names one field, never a group: ``values.<key>``, ``meta.<key>``
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
-from collections import Counter
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import time
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
 from .errors import GongkaiError
-from .models import Report
+from .models import SCHEMA_VERSION, Report
 
 NARRATIVE_PREFIX = "narrative."
 OTHER_FACT = "narrative.other"  # the catch-all key: a count no rule could name
+READABLE = (".txt", ".pdf", ".docx", ".html", ".htm")  # the suffixes a folder is searched for
 
 
 def _parse(path: str) -> Report:
@@ -49,77 +56,330 @@ def _parse(path: str) -> Report:
     return parse(path)
 
 
-def _row(path: str) -> dict[str, Any]:
-    """One flat row per file: meta, counts, every value; the error instead when it failed."""
-    try:
-        report = _parse(path)
-    except GongkaiError as exc:
-        return {"path": path, "error": f"{type(exc).__name__}: {exc}"}
-    row: dict[str, Any] = {"path": path, "error": None}
-    row.update({f"meta.{k}": v for k, v in report.meta.model_dump(mode="json").items()})
-    row["sections"] = ",".join(s.kind for s in report.sections)
-    row["findings"] = ",".join(f.code for f in report.findings)
-    row["errors"] = sum(f.severity == "error" for f in report.findings)
-    row.update(report.values())
-    return row
+# --- which files ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Listing:
+    files: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why)
+
+
+def list_files(paths: Iterable[str | os.PathLike[str]]) -> Listing:
+    """The files given, and the report files inside the folders given (sorted); the other files
+    of those folders are skipped, each with the reason."""
+    from .read import _UNSUPPORTED
+
+    out = Listing()
+    for p in map(Path, paths):
+        if not p.is_dir():
+            out.files.append(str(p))
+            continue
+        for f in sorted(x for x in p.rglob("*") if x.is_file()):
+            suffix = f.suffix.lower()
+            if f.stem.upper() == "README":
+                out.skipped.append((str(f), "a README, not a report"))
+            elif suffix in READABLE:
+                out.files.append(str(f))
+            elif suffix in _UNSUPPORTED:
+                out.skipped.append((str(f), f"{suffix} is not read directly: {_UNSUPPORTED[suffix]}"))
+            else:
+                out.skipped.append((str(f), f"not a report format ({suffix or 'no suffix'}; gongkai reads "
+                                    f"{' '.join(READABLE)})"))
+    return out
 
 
 def report_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     """Files to parse: the files given, and the report files inside the folders given."""
-    suffixes = {".txt", ".pdf", ".docx", ".html", ".htm"}
-    out: list[str] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(str(f) for f in sorted(p.rglob("*"))
-                       if f.suffix.lower() in suffixes and f.is_file() and f.name.upper() != "README.TXT")
-        else:
-            out.append(str(p))
-    return out
+    return list_files(paths).files
 
 
-def run(paths: Iterable[str | os.PathLike[str]], workers: int | None = None) -> Iterator[dict[str, Any]]:
-    """Rows for every report file, in input order; a process pool when workers != 1."""
-    files = report_files(paths)
-    if workers == 1 or len(files) < 4:
-        yield from map(_row, files)
+# --- failure-isolated parsing ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file that gave no Report. ``crash`` is False when the input is at fault (a GongkaiError:
+    unreadable, not a report) and True when gongkai is (another exception, a worker that died or
+    timed out).
+
+    >>> [type(r).__name__ for r in gongkai.parse_many(["no-such-report.txt"], workers=1)]
+    ['Failure']
+    """
+
+    source: str
+    error: str  # the exception's type name, or WorkerCrashed / Timeout
+    message: str
+    crash: bool = False
+
+    def record(self) -> dict[str, Any]:
+        """The JSON line of a failed file (docs/data.md).
+
+        >>> Failure("a.txt", "NotAReportError", "not a report").record()["error_type"]
+        'NotAReportError'
+        """
+        return {"schema_version": SCHEMA_VERSION, "source": self.source, "error_type": self.error,
+                "error": self.message}
+
+
+def attempt(work: Callable[[str], Any], path: str) -> Any:
+    """``work(path)``, or the Failure that says why not; nothing escapes but a dying process."""
+    try:
+        return work(path)
+    except GongkaiError as exc:
+        return Failure(path, type(exc).__name__, str(exc))
+    except Exception as exc:  # a bug: the row says so and the run goes on
+        return Failure(path, type(exc).__name__, f"gongkai failed: {exc!r}", crash=True)
+
+
+def _serve(conn: Connection, work: Callable[[str], Any]) -> None:
+    """A worker: (index, path) in, (index, result) out, until None."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    while (task := conn.recv()) is not None:
+        index, path = task
+        result = attempt(work, path)
+        try:
+            conn.send((index, result))
+        except Exception as exc:  # a result that does not pickle
+            conn.send((index, Failure(path, type(exc).__name__, f"gongkai failed: {exc!r}", crash=True)))
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+    task: tuple[int, str] | None = None
+    started: float = 0.0
+
+
+def _death(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        return f"the worker was killed by {signal.Signals(-exitcode).name} (a crash or the OOM killer)"
+    return f"the worker exited with status {exitcode} while parsing this file"
+
+
+class _Pool:
+    """Worker processes that each parse one file at a time, replaced when one dies or hangs."""
+
+    def __init__(self, work: Callable[[str], Any], size: int, timeout: float | None) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        self._context: Any = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self._work, self._timeout = work, timeout
+        self.workers = [self._spawn() for _ in range(size)]
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_serve, args=(child, self._work), daemon=True)
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def _replace(self, worker: _Worker) -> None:
+        worker.process.kill()
+        worker.process.join()
+        worker.conn.close()
+        self.workers[self.workers.index(worker)] = self._spawn()
+
+    def submit(self, worker: _Worker, index: int, path: str) -> None:
+        worker.task, worker.started = (index, path), time.monotonic()
+        worker.conn.send(worker.task)
+
+    def collect(self) -> list[tuple[int, Any]]:
+        """Wait for at least one busy worker to finish, die or time out; their results."""
+        busy = [w for w in self.workers if w.task is not None]
+        wait_for = None
+        if self._timeout is not None:
+            wait_for = max(0.0, min(w.started + self._timeout for w in busy) - time.monotonic())
+        ready = set(wait([x for w in busy for x in (w.conn, w.process.sentinel)], wait_for))
+        out = []
+        for w in busy:
+            assert w.task is not None
+            index, path = w.task
+            if w.conn in ready:
+                try:
+                    out.append(w.conn.recv())
+                    w.task = None
+                    continue
+                except (EOFError, OSError):
+                    pass  # died after or while sending: a crash below
+            if w.conn in ready or w.process.sentinel in ready:
+                w.process.join()
+                out.append((index, Failure(path, "WorkerCrashed", _death(w.process.exitcode), crash=True)))
+            elif self._timeout is not None and time.monotonic() - w.started >= self._timeout:
+                out.append((index, Failure(path, "Timeout", f"no result after {self._timeout:g} s; the worker "
+                                           "was stopped", crash=True)))
+            else:
+                continue
+            self._replace(w)
+        return out
+
+    def close(self) -> None:
+        for w in self.workers:
+            try:
+                w.conn.send(None)
+            except OSError:
+                pass
+        for w in self.workers:
+            w.process.join(timeout=1)
+            if w.process.is_alive():
+                w.process.kill()
+                w.process.join()
+            w.conn.close()
+
+
+def imap(work: Callable[[str], Any], paths: Iterable[str], workers: int | None = None,
+         timeout: float | None = None) -> Iterator[Any]:
+    """``work(path)`` or its Failure for each path, in input order. ``workers`` == 1 runs in this
+    process (no timeout, no protection from a dying process); otherwise a pool of that many
+    processes (default: the cores), at most a few files ahead of the one yielded next."""
+    paths = list(paths)
+    if workers == 1:
+        yield from (attempt(work, p) for p in paths)
         return
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        yield from pool.map(_row, files, chunksize=8)
-
-
-def to_arrow(rows: Iterable[dict[str, Any]]):
-    """Rows (from ``run``) as a pyarrow Table, one column per key (the ``[frame]`` extra)."""
+    size = max(1, min(workers or os.cpu_count() or 1, len(paths)))
+    if not paths:
+        return
+    pool, pending = _Pool(work, size, timeout), deque(enumerate(paths))
+    done: dict[int, Any] = {}
+    window, following = 4 * size, 0  # files in flight or waiting to be yielded
     try:
-        import pyarrow as pa
+        while following < len(paths):
+            for w in pool.workers:
+                if w.task is None and pending and pending[0][0] < following + window:
+                    pool.submit(w, *pending.popleft())
+            done.update(pool.collect())
+            while following in done:
+                yield done.pop(following)
+                following += 1
+    finally:
+        pool.close()
+
+
+def parse_many(paths: Iterable[str | os.PathLike[str]], workers: int | None = None,
+               timeout: float | None = None) -> Iterator[Report | Failure]:
+    """A Report or a Failure for each path, in input order; see ``imap`` for the workers.
+
+    >>> [r.meta.year for r in gongkai.parse_many(["corpus/000_fe1734465fe07058.txt"], workers=1)]
+    [2023]
+    """
+    return imap(_parse, [os.fspath(p) for p in paths], workers, timeout)
+
+
+# --- a corpus run into a file ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Job:
+    """What a worker makes of one file for ``write``: rows of a shape (or the JSON line), the
+    finding codes, and the narrative sentences for the repetition share."""
+
+    shape: str
+
+    def __call__(self, path: str) -> dict[str, Any]:
+        from .frames import rows
+        from .harmonise import agency_key
+        from .reconcile.series import narrative_sentences
+
+        report = _parse(path)
+        out: dict[str, Any] = {"codes": [f.code for f in report.findings]}
+        if self.shape == "json":
+            out["json"] = report.model_dump_json()
+        else:
+            out["rows"] = rows(report, self.shape, path)  # type: ignore[arg-type]
+        if self.shape == "wide":
+            out["series"] = (agency_key(report.meta.agency), report.meta.year, narrative_sentences(report))
+        return out
+
+
+@dataclass
+class Summary:
+    """What a corpus run did: files parsed, failed (by error type), skipped; findings by code."""
+
+    parsed: int = 0
+    already: int = 0  # in the output before a --resume
+    failed: Counter[str] = field(default_factory=Counter)
+    crashed: Counter[str] = field(default_factory=Counter)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    codes: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def status(self) -> int:
+        """3 when gongkai crashed on a file, 2 when a file could not be read, 0 otherwise."""
+        return 3 if self.crashed else 2 if self.failed else 0
+
+    def lines(self) -> list[str]:
+        out = [f"parsed {self.parsed}" + (f" (+{self.already} already in the output)" if self.already else "")
+               + f", failed {sum(self.failed.values()) + sum(self.crashed.values())}, skipped {len(self.skipped)}"]
+        out += [f"  failed  {n:>6}  {error}" for error, n in self.failed.most_common()]
+        out += [f"  crashed {n:>6}  {error}" for error, n in self.crashed.most_common()]
+        out += [f"  finding {n:>6}  {code}" for code, n in sorted(self.codes.items(), key=lambda x: (-x[1], x[0]))]
+        return out
+
+
+def write(paths: Iterable[str | os.PathLike[str]], output: Any, shape: str = "wide",
+          workers: int | None = None, resume: bool = False, timeout: float | None = None,
+          scheduler: str | None = None, progress: Callable[[str], None] | None = None,
+          listing: Listing | None = None) -> Summary:
+    """Parse every report under ``paths`` into ``output`` (a .parquet folder, .csv or .jsonl
+    path, or a ``gongkai.sinks`` sink) and say what happened. With ``resume``, files already in
+    the output are skipped; a run killed at any point leaves an output that a resumed run
+    completes without loss or duplicates. ``scheduler``: the address of a Dask cluster to parse
+    on instead of local processes; ``progress`` is called after each file."""
+    from .reconcile.series import RepetitionTracker
+    from .sinks import _Sink, open_sink
+
+    listing = listing or list_files(paths)
+    summary = Summary(skipped=listing.skipped)
+    sink = output if isinstance(output, _Sink) else open_sink(output, shape, resume)
+    todo = [f for f in listing.files if f not in sink.done]
+    summary.already = len(listing.files) - len(todo)
+    job, tracker = Job("json" if sink.shape == "json" else shape), RepetitionTracker()
+    results = _on_cluster(job, todo, scheduler) if scheduler else imap(job, todo, workers, timeout)
+    try:
+        for path, result in zip(todo, results):
+            if isinstance(result, Failure):
+                (summary.crashed if result.crash else summary.failed)[result.error] += 1
+                sink.fail(result)
+            else:
+                summary.parsed += 1
+                summary.codes.update(result["codes"])
+                if "series" in result:
+                    share = tracker.add_sentences(*result["series"]).get(result["series"][:2])
+                    result["rows"][0]["repetition"] = share
+                sink.add(path, result.get("rows"), result.get("json"))
+            if progress is not None:
+                progress(path)
+    finally:
+        sink.close()
+    return summary
+
+
+def _on_cluster(job: Job, paths: list[str], address: str) -> Iterator[Any]:
+    """``job`` over ``paths`` on an existing Dask cluster, results in input order; a worker
+    lost or an exception becomes a Failure of the file."""
+    try:
+        from distributed import Client
     except ImportError as exc:  # pragma: no cover - depends on the environment
         from .errors import MissingExtraError
 
-        raise MissingExtraError("pyarrow is needed: pip install 'gongkai[frame]'") from exc
-    rows = list(rows)
-    columns = sorted({k for row in rows for k in row}, key=lambda k: (k != "path", "." in k, k))
-    return pa.table({c: [row.get(c) for row in rows] for c in columns})
+        raise MissingExtraError("distributed is needed for --scheduler: pip install 'gongkai[dask]'") from exc
+    with Client(address) as client:
+        window = 8 * max(1, len(client.nthreads()))
+        futures: deque[Any] = deque()
+        todo = iter(paths)
+        for path in todo:
+            futures.append((path, client.submit(attempt, job, path, pure=False)))
+            if len(futures) >= window:
+                yield _result(*futures.popleft())
+        while futures:
+            yield _result(*futures.popleft())
 
 
-def to_pandas(rows: Iterable[dict[str, Any]]):
-    """Rows as a pandas DataFrame (the ``[frame]`` extra)."""
-    import importlib.util
-
-    if importlib.util.find_spec("pandas") is None:  # pyarrow's to_pandas needs it: say so here
-        from .errors import MissingExtraError
-
-        raise MissingExtraError("pandas is needed: pip install 'gongkai[frame]'")
-    return to_arrow(rows).to_pandas()
-
-
-def dask_bag(paths: Iterable[str | os.PathLike[str]], partition_size: int = 64):
-    """A Dask bag of rows for a cluster (the ``[dask]`` extra): the same function, mapped."""
+def _result(path: str, future: Any) -> Any:
     try:
-        import dask.bag as db
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        from .errors import MissingExtraError
-
-        raise MissingExtraError("dask is needed: pip install 'gongkai[dask]'") from exc
-    return db.from_sequence(report_files(paths), partition_size=partition_size).map(_row)
+        return future.result()
+    except Exception as exc:  # KilledWorker and the like: the worker died on this file
+        return Failure(path, type(exc).__name__, f"the cluster could not parse this file: {exc}", crash=True)
 
 
 # --- evaluation against gold ---------------------------------------------------------------

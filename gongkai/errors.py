@@ -51,3 +51,27 @@ class MissingExtraError(GongkaiError):
 
 class RuleError(GongkaiError):
     """A rule file is invalid: the message names file, rule id and reason."""
+
+
+class NotAReportError(GongkaiError):
+    """Readable text that is not an annual report: no section, statistics table or template header
+    of one (a README, a news article, a poem).
+
+    >>> gongkai.parse_text("床前明月光，疑是地上霜。")
+    Traceback (most recent call last):
+    ...
+    gongkai.errors.NotAReportError: ...
+    """
+
+
+class UnknownKeyError(GongkaiError, KeyError):
+    """A key or table kind that no template, table or narrative rule defines: a typo.
+
+    >>> gongkai.parse("corpus/000_fe1734465fe07058.txt").value("applications.new.totl")
+    Traceback (most recent call last):
+    ...
+    gongkai.errors.UnknownKeyError: ...
+    """
+
+    def __str__(self) -> str:  # KeyError would quote the message
+        return str(self.args[0]) if self.args else ""

@@ -7,9 +7,12 @@ is its ``markdown()`` (``python -m gongkai.fields > docs/fields.md``; a test kee
 from __future__ import annotations
 
 from dataclasses import dataclass
+from difflib import get_close_matches
+from functools import cache
 
 import regex
 
+from .errors import UnknownKeyError
 from .facts import catalogue as narrative_catalogue
 from .models import Meta
 from .template import Generation, generations, legacy
@@ -76,6 +79,44 @@ def catalogue() -> list[Field]:
     """Every key of the meta, the 2021, 2019 and pre-2019 tables and the narrative, in printed order."""
     standard = [f for g in generations() if isinstance(g, Generation) for f in _standard_fields(g)]
     return [*_meta_fields(), *standard, *_legacy_fields(), *_narrative_fields()]
+
+
+CUMULATIVE = ".cumulative"  # a pre-2019 历年累计 column: the row's key plus this
+
+
+@cache
+def value_keys() -> tuple[str, ...]:
+    """Every key ``Report.values()`` can hold, in catalogue order; a pre-2019 row's 历年累计
+    (``.cumulative``) right after the row."""
+    out: dict[str, None] = {}  # the 2019 and 2021 tables share most keys
+    for f in catalogue():
+        if f.source != "meta":
+            out.update(dict.fromkeys([f.key, f.key + CUMULATIVE] if f.source == "pre2019" else [f.key]))
+    return tuple(out)
+
+
+@cache
+def table_kinds() -> tuple[str, ...]:
+    """The kinds ``Report.table`` knows: each generation's tables, the pre-2019 one, unmapped rows."""
+    kinds = {kind: None for g in generations() if isinstance(g, Generation) for kind in g.tables}
+    return (*kinds, "legacy", "unmapped")
+
+
+def _unknown(what: str, name: str, known: tuple[str, ...]) -> UnknownKeyError:
+    close = get_close_matches(name, known, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else "; docs/fields.md lists them all"
+    return UnknownKeyError(f"{name!r} is not a {what} gongkai knows{hint}")
+
+
+def require_key(key: str) -> None:
+    """Raise UnknownKeyError for a key no rule defines (a typo); a real key passes."""
+    if key not in set(value_keys()):
+        raise _unknown("key", key, value_keys())
+
+
+def require_table_kind(kind: str) -> None:
+    if kind not in table_kinds():
+        raise _unknown("table kind", kind, table_kinds())
 
 
 def markdown() -> str:

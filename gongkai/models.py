@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_serializer, model_validator
 
 if TYPE_CHECKING:  # display-only types; their libraries load when a picture is asked for
     from PIL.Image import Image
@@ -245,6 +245,20 @@ class Meta(_Value):
     website: str | None = Field(default=None, description="网址")
 
 
+SCHEMA_VERSION = 1  # of a Report's JSON (parse/check --json, corpus --jsonl); docs/data.md
+
+
+def _report_schema_extras(schema: dict[str, Any]) -> None:
+    """The two members the JSON adds to the fields: its version and the derived values."""
+    number = {"anyOf": [{"type": "integer"}, {"type": "number"}, {"type": "null"}]}
+    schema["properties"] = {
+        "schema_version": {"const": SCHEMA_VERSION, "description": "version of this JSON shape"},
+        **schema["properties"],
+        "values": {"type": "object", "additionalProperties": number,
+                   "description": "Report.values(): every canonical key → its number, null where printed blank"},
+    }
+
+
 class Report(_Value):
     """Everything gongkai read from one report. ``text`` is what every span points into.
 
@@ -254,6 +268,8 @@ class Report(_Value):
     >>> gongkai.parse("corpus/001_c4fa03421b1ee046.txt")
     Report(agency='周村区投资促进中心', year=2023, template='2019', source='corpus/001_c4fa03421b1ee046.txt', sections=6, ...)
     """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", json_schema_extra=_report_schema_extras)
 
     source: str | None = Field(default=None, description="path or name of the input")
     format: str = Field(default="txt", description="txt, pdf, docx or html")
@@ -293,12 +309,18 @@ class Report(_Value):
         return out
 
     def value(self, key: str) -> Number | None:
-        """One canonical key's number, or None when the report does not give it.
+        """One canonical key's number; None when the report does not give it (or prints it blank).
+        A key no rule defines (a typo) raises ``UnknownKeyError``.
 
         >>> gongkai.parse("corpus/000_fe1734465fe07058.txt").value("narrative.cppcc_proposals")
         11
         """
-        return self.values().get(key)
+        values = self.values()
+        if key not in values:
+            from .fields import require_key  # the catalogue loads the rule files: not at import
+
+            require_key(key)
+        return values.get(key)
 
     def section(self, kind: str) -> Section | None:
         """The section of a kind (general, proactive, applications, review, problems, other).
@@ -310,13 +332,48 @@ class Report(_Value):
         return next((s for s in self.sections if s.kind == kind), None)
 
     def table(self, kind: str) -> Table | None:
-        """The table of a kind (proactive, applications, review, legacy, unmapped), or None.
+        """The table of that kind; None when the report lacks it. An unknown kind raises.
 
         >>> r = gongkai.parse("corpus/000_fe1734465fe07058.txt")
         >>> r.table("review").cell("review.total").value
         0
         """
-        return next((t for t in self.tables if t.kind == kind), None)
+        found = next((t for t in self.tables if t.kind == kind), None)
+        if found is None:
+            from .fields import require_table_kind
+
+            require_table_kind(kind)
+        return found
+
+    def to_frame(self, shape: Literal["wide", "long"] = "wide") -> Any:
+        """This report as a pandas DataFrame of the fixed schema (docs/data.md; the [frame] extra).
+
+        >>> gongkai.parse("corpus/000_fe1734465fe07058.txt").to_frame()["year"].tolist()
+        [2023]
+        """
+        from .frames import frame
+
+        return frame([self], shape=shape)
+
+    @classmethod
+    def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        """One schema both ways: the JSON a Report writes is the JSON it reads back."""
+        return super().model_json_schema(*args, **{**kwargs, "mode": "validation"})
+
+    @model_serializer(mode="wrap")
+    def _with_version_and_values(self, handler: Any) -> Any:
+        return {"schema_version": SCHEMA_VERSION, **handler(self), "values": self.values()}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_json(cls, data: Any) -> Any:
+        """Load the JSON back: the version must be this one; ``values`` is derived, so dropped."""
+        if isinstance(data, dict) and ("schema_version" in data or "values" in data):
+            if data.get("schema_version", SCHEMA_VERSION) != SCHEMA_VERSION:
+                raise ValueError(f"schema_version {data['schema_version']} is not {SCHEMA_VERSION}: "
+                                 "read it with the gongkai version that wrote it")
+            data = {k: v for k, v in data.items() if k not in ("schema_version", "values")}
+        return data
 
     def codes(self) -> list[str]:
         """The finding codes, in the order found.

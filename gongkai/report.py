@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
+from .errors import NotAReportError
 from .facts import facts
 from .models import Fact, Finding, Report, Table
 from .read import Document, damage_findings
@@ -20,6 +21,10 @@ def build(doc: Document) -> Report:
     report_meta, meta_findings = meta(doc, template_of(doc))
     found_sections, section_findings = sections(doc, report_meta.template)
     found = tables(doc, found_sections, report_meta.template)
+    if not (found_sections or found.tables or report_meta.template or report_meta.period_start):
+        raise NotAReportError(
+            f"{doc.source or 'input'}: not a government information-disclosure annual report "
+            "(no section, statistics table, template header or statistics period of one); give the report itself")
     report = Report(
         source=doc.source,
         format=doc.format,

@@ -61,7 +61,7 @@ def test_every_dependency_is_imported():
     project = tomllib.loads((PACKAGE.parent / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     names = list(project["dependencies"])
     names += [d for extra, deps in project["optional-dependencies"].items() if extra != "test" for d in deps]
-    modules = {"python-docx": "docx", "dask[bag]": "dask", "pillow": "PIL"}
+    modules = {"python-docx": "docx", "dask[dataframe]": "dask", "pillow": "PIL"}
     code = "\n".join(p.read_text(encoding="utf-8") for p in PACKAGE.rglob("*.py"))
     for spec in names:
         name = re.split(r"[<>=!~ ]", spec, maxsplit=1)[0]

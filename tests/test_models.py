@@ -29,4 +29,6 @@ def test_span_rejects_inverted_range():
 def test_value_of_a_key_and_of_an_absent_key():
     r = gongkai.parse(SEEDS[0])  # 济宁市投资促进局 2023: 主动公开政府信息数206条, table 3 all zeros
     assert (r.value("narrative.proactive.total"), r.value("applications.new.total")) == (206, 0)
-    assert r.value("no.such.key") is None and "no.such.key" not in r.values()
+    assert r.value("legacy.proactive.total") is None and "legacy.proactive.total" not in r.values()
+    with pytest.raises(gongkai.UnknownKeyError):  # issue 13: a typo is not an absent value
+        r.value("no.such.key")

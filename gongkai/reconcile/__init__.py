@@ -34,7 +34,7 @@ from ._view import Outcome, _View
 from .identities import cell_domain, legacy_cumulative, legacy_partitions, legacy_subsets, table2_units, table_identities
 from .narrative import (narrative_breakdown, narrative_channels, narrative_completion_rate, narrative_counts,
                         narrative_fees, narrative_percentages, narrative_proposals, narrative_statements)
-from .series import Year, series_cumulative, series_identities
+from .series import Year, series_cumulative, series_identities, series_repetition
 from .structure import (blank_cells, carry_forward_explained, general_coverage, next_year_phrase, period_is_calendar_year,
                         problems_section, published_in_time, template_matches_year, title_year_matches_period)
 
@@ -69,7 +69,7 @@ CHECKS: tuple[Check, ...] = (
     carry_forward_explained,
 )
 
-SERIES_CHECKS: tuple[SeriesCheck, ...] = (series_identities, series_cumulative)
+SERIES_CHECKS: tuple[SeriesCheck, ...] = (series_identities, series_cumulative, series_repetition)
 
 
 def _settle(outcomes: Iterable[Outcome]) -> list[Finding]:
@@ -106,8 +106,8 @@ def reconcile_series(reports: Sequence[Report]) -> list[Finding]:
     into the later report's text; the message names both years.
 
     >>> years = [gongkai.parse(f"../shared/corpus/pdf/huaian-hongze-{y}.pdf") for y in (2023, 2024)]
-    >>> gongkai.reconcile_series(years)
-    []
+    >>> [f.code for f in gongkai.reconcile_series(years)]
+    ['series_repeated_text']
     """
     views = sorted(((_View(r), r.meta.year) for r in reports if r.meta.year is not None), key=lambda v: v[1])
     outcomes: list[Outcome] = []
