@@ -226,16 +226,16 @@ REPRODUCERS = [
                  marks=_known("本年新收 110000011 → 0000011: no reading satisfies the column identities "
                               "(identities_broken, but with no keys); the row is still read by its own identity as "
                               "0|0|0|0|0|1|1, so natural 11 → 0 and other_org 0 → 1 are named by no finding")),
-    pytest.param("pingtan-2014-guanweihui", "delete", "legacy.applications.received.letter_fax.cumulative",
-                 "3、信函、传真申请数 条 1 1", "3、信函、传真申请数 条 1",
+    pytest.param("pingtan-2014-guanweihui", "delete", "legacy.proactive.channel.website.cumulative",
+                 "1、政府网站公开数 条 2543 78967", "1、政府网站公开数 条 2543",
                  id="pre2019-row-left-with-one-number",
                  marks=_known("a pre-2019 row printing one number for 本年/历年累计 reads it as the year and the "
                               "cumulative as None, with no finding (which column lost it cannot be known)")),
-    pytest.param("pingtan-2011-qu", "duplicate", "legacy.proactive.total",
-                 "主动公开信息数 条 425 1516", "主动公开信息数 条 425 425 1516",
+    pytest.param("pingtan-2014-guanweihui", "duplicate", "legacy.proactive.channel.website",
+                 "1、政府网站公开数 条 2543 78967", "1、政府网站公开数 条 2543 2543 78967",
                  id="pre2019-row-with-three-numbers",
-                 marks=_known("a pre-2019 row printing three numbers for two columns reads 425|425 and drops "
-                              "1516 (历年累计 1516 → 425), no finding")),
+                 marks=_known("a pre-2019 row printing three numbers for two columns reads 2543|2543 and drops "
+                              "78967 (历年累计 78967 → 2543), no finding")),
     pytest.param("pingtan-2011-qu", "blank", "legacy.proactive.total",
                  "主动公开信息数 条 425 1516", "主动公开信息数 条 — 1516",
                  id="pre2019-blank-mark-pulls-the-next-row-up",
