@@ -1,7 +1,8 @@
 """Throughput and import time, run by hand: python benchmarks/bench_parse.py [N]
 
 Parses every .txt report of the corpus (seeds and ../shared text files) N times on one core
-and prints reports/second and ms/report, then the cold `import gongkai` time. Numbers go in
+and prints reports/second and ms/report, then the cold `import gongkai` time, then the real
+PDFs of ../shared/corpus/pdf end to end (`gongkai.parse(path)`: reading, cell boxes and all). Numbers go in
 docs/performance.md with the machine they were measured on; tests never assert timings.
 """
 
@@ -17,6 +18,7 @@ from gongkai.read import read
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = sorted((ROOT / "corpus").glob("*.txt")) + sorted((ROOT.parent / "shared" / "corpus").rglob("*.txt"))
+PDFS = sorted((ROOT.parent / "shared" / "corpus" / "pdf").glob("*.pdf"))
 
 
 def per_report_ms(docs, rounds: int) -> list[float]:
@@ -52,6 +54,14 @@ def main() -> None:
           f"median {statistics.median(timings):.2f} ms -> {1000 / best:.0f} reports/s/core")
     print(f"  peak traced memory for one pass: {peak / 1e6:.1f} MB")
     print(f"  cold `import gongkai`: {import_ms():.0f} ms (median of 5)")
+    for pdf in PDFS:
+        gongkai.parse(pdf)  # warm
+        runs = []
+        for _ in range(max(3, rounds // 5)):
+            start = time.perf_counter()
+            gongkai.parse(pdf)
+            runs.append((time.perf_counter() - start) * 1000)
+        print(f"  {pdf.name}: gongkai.parse best {min(runs):.0f} ms, median {statistics.median(runs):.0f} ms")
 
 
 if __name__ == "__main__":

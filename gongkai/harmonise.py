@@ -21,11 +21,10 @@ from functools import cache
 from typing import Any
 
 import regex
-from pydantic import ValidationError, field_validator, model_validator
+from pydantic import field_validator, model_validator
 
-from .errors import RuleError
 from .models import Report
-from .rules import _compiles, _Rules, read_toml
+from .rules import _compiles, _Rules, load
 
 # --- agency names ----------------------------------------------------------------------------
 
@@ -43,10 +42,7 @@ class AgencyRules(_Rules):
 
 @cache
 def agency_rules() -> AgencyRules:
-    try:
-        return AgencyRules.model_validate(read_toml("series")["agency"])
-    except (ValidationError, KeyError) as exc:
-        raise RuleError(f"rules/series.toml [agency]: {exc}") from exc
+    return load("series", AgencyRules, "agency")
 
 
 def _places(name: str) -> tuple[list[str], str]:
@@ -129,10 +125,7 @@ class PanelRules(_Rules):
 
 @cache
 def panel_rules() -> PanelRules:
-    try:
-        return PanelRules.model_validate(read_toml("panel"))
-    except ValidationError as exc:
-        raise RuleError(f"rules/panel.toml: {exc}") from exc
+    return load("panel", PanelRules)
 
 
 def panel(data: Any, workers: int | None = 1) -> Any:

@@ -110,11 +110,14 @@ def cell_boxes(doc: Document, tables: tuple[Table, ...]) -> tuple[Table, ...]:
             located = {p: glyphs(pdf, doc.text, doc.page_starts, p) for p in pages}
         finally:
             pdf.close()
+    ruled = {p: list(doc.ruled[p]) for p in pages if p in doc.ruled}  # what read_pdf already found
+    unread = [p for p in pages if p not in ruled]
     try:
-        with pdfplumber.open(BytesIO(doc.data), pages=pages) as plumbed:
-            ruled = {p: _ruled_cells(page) for p, page in zip(pages, plumbed.pages)}
+        if unread:
+            with pdfplumber.open(BytesIO(doc.data), pages=unread) as plumbed:
+                ruled |= {p: _ruled_cells(page) for p, page in zip(unread, plumbed.pages)}
     except Exception:  # noqa: BLE001 - pdfminer raises many types on odd files; glyph boxes remain
-        ruled = {p: [] for p in pages}
+        ruled |= {p: [] for p in unread if p not in ruled}
     return tuple(_boxed(t, located, ruled) for t in tables)
 
 

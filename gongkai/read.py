@@ -124,6 +124,10 @@ class Document:
     page_starts: tuple[int, ...] = field(default=())  # offset where each PDF page begins
     published: date | None = None  # the publication date a reader found outside the text (HTML PubDate)
     data: bytes | None = field(default=None, repr=False)  # a PDF's bytes: where each character is drawn
+    # a PDF's ruled table cells (x0, top, x1, bottom) by page number, for the pages the reader
+    # looked at; a page not in it is looked at again when cell boxes are asked for
+    ruled: dict[int, tuple[tuple[float, float, float, float], ...]] = field(default_factory=dict, repr=False,
+                                                                          compare=False)
 
     @cached_property
     def folded(self) -> str:

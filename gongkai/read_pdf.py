@@ -41,9 +41,12 @@ def read(data: bytes, source: str) -> Document:
             f"{source}: the PDF has no text layer (a scan?); run OCR first, e.g. "
             "`ocrmypdf -l chi_sim FILE out.pdf`, and parse the result"
         )
-    for i, text in _pages_with_tables(data, ruled).items():
+    composed, cells = _pages_with_tables(data, ruled)
+    for i, text in composed.items():
         texts[i] = text
-    return _document(texts, source, data)
+    candidates = set(ruled)  # a page without drawn paths has no ruled cell
+    known = {i + 1: () for i in range(len(texts)) if i not in candidates} | cells
+    return _document(texts, source, data, known)
 
 
 def _pdfium_pages(pdfium: Any, data: bytes, source: str) -> tuple[list[str], list[int]]:
@@ -125,26 +128,34 @@ def _has_lines(page: Any) -> bool:
     return next(iter(page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=1)), None) is not None
 
 
-def _pages_with_tables(data: bytes, pages: list[int]) -> dict[int, str]:
-    """Page index → composed text, for the pages among ``pages`` that hold a real ruled table."""
+Rect = tuple[float, float, float, float]  # x0, top, x1, bottom, in points from the top-left
+
+
+def _pages_with_tables(data: bytes, pages: list[int]) -> tuple[dict[int, str], dict[int, tuple[Rect, ...]]]:
+    """Page index → composed text, for the pages among ``pages`` that hold a real ruled table;
+    and page number → the ruled cells pdfplumber found, for every page it read (kept for the
+    cell boxes of ``pages``, which would otherwise parse the page again)."""
     if not pages:
-        return {}
+        return {}, {}
     pdfplumber = _import("pdfplumber")
     composed: dict[int, str] = {}
+    cells: dict[int, tuple[Rect, ...]] = {}
     try:
         with pdfplumber.open(BytesIO(data), pages=[i + 1 for i in pages]) as pdf:
             for index, page in zip(pages, pdf.pages):
-                text = _compose_page(page)
+                found = page.find_tables()
+                cells[index + 1] = tuple(tuple(c) for t in found for c in t.cells if c is not None)
+                text = _compose_page(page, found)
                 if text is not None:
                     composed[index] = text
     except Exception:  # noqa: BLE001 - pdfminer raises many types on odd files
         pass  # the pages composed so far keep their grids; the rest keep pdfium's text
-    return composed
+    return composed, cells
 
 
-def _compose_page(page: Any) -> str | None:
+def _compose_page(page: Any, found: list[Any]) -> str | None:
     """Text lines and table rows of one page in reading order; None if no table has 2+ columns."""
-    tables = [t for t in page.find_tables() if _width(t) >= 2]
+    tables = [t for t in found if _width(t) >= 2]
     if not tables:
         return None
     items: list[tuple[float, int, str | list[list[str | None]]]] = []  # (top, order, block)
@@ -181,9 +192,10 @@ def _full_width(cells: list[str | None]) -> bool:
     return all(c is None for c in cells[1:]) and bool(cell_text(cells[0]))
 
 
-def _document(pages: list[str], source: str, data: bytes) -> Document:
+def _document(pages: list[str], source: str, data: bytes, ruled: dict[int, tuple[Rect, ...]]) -> Document:
     starts, offset = [], 0
     for text in pages:
         starts.append(offset)
         offset += len(text) + 1
-    return Document(text="\n".join(pages), source=source, format="pdf", page_starts=tuple(starts), data=data)
+    return Document(text="\n".join(pages), source=source, format="pdf", page_starts=tuple(starts), data=data,
+                    ruled=ruled)

@@ -86,6 +86,11 @@ def _patterns() -> dict[str, regex.Pattern[str]]:
             rf"^[ \t]*(?:{r.attachment})?(?P<title>[^\n]{{0,30}}?{r.statistics_word})[ \t]*$", regex.M
         ),
         "title": regex.compile(rf"^(?:{kinds}){r.title_suffix}$"),
+        # a line that is only a standard section's printed title, without its numbering
+        "printed_line": regex.compile(
+            "^[ \t]*(?P<title>" + "|".join(regex.escape(k.printed) for k in r.kinds if k.kind in SECTION_KINDS)
+            + ")[ \t：:]*$", regex.M
+        ),
         "sentence_end": regex.compile(r.sentence_end),
     }
 
@@ -123,6 +128,11 @@ def _candidates(folded: str) -> list[_Candidate]:
                 m.start("number"), m.end("title"), m.group("number"), _numeral(m.group("num")),
                 title, _classify(title), True,
             )
+    for m in p["printed_line"].finditer(folded):
+        if m.start("title") not in found:
+            found[m.start("title")] = _Candidate(
+                m.start("title"), m.end("title"), "", None, m.group("title"), _classify(m.group("title")), True
+            )
     for m in p["inline_statistics"].finditer(folded):
         if m.start("title") not in found and _classify(m.group("title")) == "statistics":
             found[m.start("title")] = _Candidate(
@@ -144,9 +154,7 @@ def _standard_sections(doc: Document, cands: list[_Candidate]) -> tuple[list[_Ca
     missing: list[int] = []
     for index, kind in enumerate(SECTION_KINDS):
         options = [c for c in cands if c.kind == kind and c.start >= pos]
-        # prefer the heading numbered as printed in the template (一 for general …)
-        exact = [c for c in options if c.value == index + 1]
-        choice = (exact or options)[0] if exact or options else None
+        choice = _best_heading(cands, index, options)
         if choice is None:
             missing.append(index)
             picked.append(None)  # type: ignore[arg-type]
@@ -158,16 +166,37 @@ def _standard_sections(doc: Document, cands: list[_Candidate]) -> tuple[list[_Ca
         title = _standard_title(kind)
         lo = max((_end(c) for c in picked[:index] if c is not None), default=0)
         hi = min((_start(c) for c in picked[index + 1 :] if c is not None), default=len(doc.folded))
-        recovered = _recover(doc, index, lo, hi)
-        if recovered is not None:
+        found = _recover(doc, index, lo, hi)
+        if found is not None:
+            recovered, cue = found
             picked[index] = recovered
             findings.append(
                 finding("section_recovered", spans=[recovered.span], number=section_rules().numerals[index], title=title,
-                        cue=recovered.title)
+                        cue=cue)
             )
         else:
             findings.append(finding("section_missing", number=section_rules().numerals[index], title=title))
     return [p for p in picked if p is not None], findings
+
+
+def _best_heading(cands: list[_Candidate], index: int, options: list[_Candidate]) -> _Candidate | None:
+    """The heading of standard section ``index`` among its ``options`` (in text order): the one
+    numbered as the template numbers it (二 for 主动公开…); else the one printing the template's
+    own title, when it comes before the next section's first heading — a narrative sub-topic
+    such as 三、主动公开工作情况 inside 总体情况 must not take the table section's place; else the first.
+    """
+    if not options:
+        return None
+    numbered = [c for c in options if c.value == index + 1]
+    if numbered:
+        return numbered[0]
+    kind = SECTION_KINDS[index]
+    bound = min((c.start for c in cands if c.kind in SECTION_KINDS[index + 1 :] and c.start > options[0].start),
+                default=None)
+    printed = _standard_title(kind)
+    titled = [c for c in options
+              if c.title.replace(" ", "").rstrip("：:。") == printed and (bound is None or c.start < bound)]
+    return (titled or options)[0]
 
 
 def _start(p: _Candidate | Section) -> int:
@@ -183,27 +212,30 @@ def _standard_title(kind: str) -> str:
     return next(k.printed for k in section_rules().kinds if k.kind == kind)
 
 
-def _recover(doc: Document, index: int, lo: int, hi: int) -> Section | None:
-    """A standard section whose heading was not found, between the sections found around it.
+def _recover(doc: Document, index: int, lo: int, hi: int) -> tuple[Section, str] | None:
+    """A standard section whose heading was not found, between the sections found around it,
+    and the text it was found by.
 
     It starts at its own heading when one is there, misprinted (三、收到和处理政府信息公开申倩况)
-    or without its number; else at its standard cue's line — in one-line web text, where that
-    line holds the sections before, at the cue or at the section's numbering just before it.
-    Never earlier: the section before keeps its text.
+    or without its number, and keeps that title; else at its standard cue's line — in one-line
+    web text, where that line holds the sections before, at the cue or at the section's numbering
+    just before it — and takes the template's title, since none is printed. Never earlier: the
+    section before keeps its text.
     """
     kind = SECTION_KINDS[index]
     cue = _cue(doc, kind, lo, hi)
     heading = _misprinted_heading(doc, index, lo, hi, cue.start() if cue else hi)
     if heading is not None:
         number, title = heading
-        return Section(kind=kind, title=doc.text[title[0] : title[1]], number=doc.text[number[0] : number[1]],
-                       span=Span(start=number[0], end=number[0]), heading=None, recovered=True)
+        printed = doc.text[title[0] : title[1]]
+        return Section(kind=kind, title=printed, number=doc.text[number[0] : number[1]],
+                       span=Span(start=number[0], end=number[0]), heading=None, recovered=True), printed
     if cue is None:
         return None
     line_start = doc.folded.rfind("\n", 0, cue.start()) + 1
     start = line_start if line_start >= lo else _number_before(doc, index, lo, cue.start())
-    return Section(kind=kind, title=doc.text[cue.start() : cue.end()], span=Span(start=start, end=start),
-                   heading=None, recovered=True)
+    return Section(kind=kind, title=_standard_title(kind), span=Span(start=start, end=start),
+                   heading=None, recovered=True), doc.text[cue.start() : cue.end()]
 
 
 def _cue(doc: Document, kind: str, lo: int, hi: int) -> regex.Match[str] | None:

@@ -71,3 +71,77 @@ def damaged_docx_parts(data: bytes, count: int, seed: int, part: str = "word/doc
             for filename, content in entries.items():
                 archive.writestr(filename, damaged if filename == part else content)
         yield f"xml-{name}", out.getvalue()
+
+
+# --- damage to a report's text (tests/test_robustness.py, benchmarks/fuzz_text.py) ----------------
+
+TextMutation = Callable[[str, random.Random], str]
+# What a damaged text dump is made of: its own characters, digits, the separators of every layout,
+# and the marks a decoder leaves (U+FFFD, NUL).
+_NOISE = "0123456789０１２３\t\n |\u3000、，。：（）一二三四五六七八九十件条—/-\ufffd\x00"
+
+
+def cut_span(text: str, rng: random.Random) -> str:
+    """1–200 characters deleted."""
+    at = rng.randrange(len(text))
+    return text[:at] + text[at + rng.randint(1, 200) :]
+
+
+def copy_span(text: str, rng: random.Random) -> str:
+    """1–400 characters copied to another place."""
+    at, to = rng.randrange(len(text)), rng.randrange(len(text))
+    return text[:to] + text[at : at + rng.randint(1, 400)] + text[to:]
+
+
+def noise(text: str, rng: random.Random) -> str:
+    """1–32 characters of digits, separators and decoder marks inserted at random places."""
+    out = list(text)
+    for _ in range(rng.randint(1, 32)):
+        out.insert(rng.randrange(len(out) + 1), rng.choice(_NOISE))
+    return "".join(out)
+
+
+def swap_lines(text: str, rng: random.Random) -> str:
+    """Two lines swapped, 1–8 times: rows and headings out of order."""
+    lines = text.split("\n")
+    for _ in range(rng.randint(1, 8)):
+        i, j = rng.randrange(len(lines)), rng.randrange(len(lines))
+        lines[i], lines[j] = lines[j], lines[i]
+    return "\n".join(lines)
+
+
+def digits(text: str, rng: random.Random) -> str:
+    """1–10 digits changed to other digits."""
+    places = [i for i, ch in enumerate(text) if ch.isdigit()]
+    out = list(text)
+    for i in rng.sample(places, min(len(places), rng.randint(1, 10))):
+        out[i] = rng.choice("0123456789")
+    return "".join(out)
+
+
+def join_lines(text: str, rng: random.Random) -> str:
+    """Line breaks dropped (1–50, or all): a crawler's one-line text."""
+    if rng.random() < 0.2:
+        return text.replace("\n", "")
+    breaks = [i for i, ch in enumerate(text) if ch == "\n"]
+    drop = set(rng.sample(breaks, min(len(breaks), rng.randint(1, 50))))
+    return "".join(ch for i, ch in enumerate(text) if i not in drop)
+
+
+def break_lines(text: str, rng: random.Random) -> str:
+    """1–50 line breaks inserted inside lines: cells and labels wrapped."""
+    out = list(text)
+    for _ in range(rng.randint(1, 50)):
+        out.insert(rng.randrange(len(out) + 1), "\n")
+    return "".join(out)
+
+
+TEXT_MUTATIONS: tuple[TextMutation, ...] = (cut_span, copy_span, noise, swap_lines, digits, join_lines, break_lines)
+
+
+def mutated_texts(text: str, count: int, seed: int) -> Iterator[tuple[str, str]]:
+    """``count`` damaged copies of a report's text, each named ``<mutation>#<seed>.<i>``."""
+    for i in range(count):
+        rng = random.Random(f"text.{seed}.{i}")
+        mutation = TEXT_MUTATIONS[i % len(TEXT_MUTATIONS)]
+        yield f"{mutation.__name__}#{seed}.{i}", mutation(text, rng) if text else text

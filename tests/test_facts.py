@@ -374,3 +374,22 @@ def test_issue11_a_weaker_statement_yields_to_the_years_total(narrative, total, 
 def test_issue11_a_weaker_statement_alone_is_the_total():
     assert [v for k, v in _facts_of("全年共发布各类信息3,076条。") if k == "narrative.proactive.total"] == [3076]
     assert [v for k, v in _facts_of("截至年底累计主动公开政府信息500条。") if k == "narrative.proactive.total"] == [500]
+
+
+@pytest.mark.parametrize("sentence", [
+    "依据《条例》第二十条规定，本局全年主动公开政府信息206条。",
+    "按照《中华人民共和国政府信息公开条例》第二十条要求，全年主动公开政府信息206条。",
+    "对照条例第二十条梳理公开目录，全年主动公开政府信息206条。",
+])
+def test_a_sentence_citing_article_20_does_not_start_table_2(sentence):
+    """Table 二 starts at its header (第二十条第（一）项, 信息内容); a sentence of section 二 that
+    cites 第二十条 before the table stays narrative and its count is read."""
+    text = SEEDS[0].read_text(encoding="utf-8")
+    heading = "2、 主动公开政府信息情况\n"
+    at = text.index(heading) + len(heading)
+    report = gongkai.parse_text(text[:at] + sentence + "\n" + text[at:])
+    section = report.section("proactive")
+    stated = [f for f in report.facts if f.key == "narrative.proactive.total"
+              and section.span.start <= f.span.start < section.span.end]
+    assert [f.value for f in stated] == [206]
+    assert report.values() == gongkai.parse_text(text).values()

@@ -71,8 +71,6 @@ def test_a_list_announced_by_baokuo_is_whole():
     assert [s.of(text) for s in found[0].spans] == ["主动公开政府信息500条", "100条", "200条", "150条"]
 
 
-@pytest.mark.xfail(strict=True, reason="facts.py links parts to a total only after 其中 (lexicon of_which): "
-                                       "a 包括/分别为 list has no Fact.parent yet")
 def test_baokuo_list_end_to_end():
     assert _breakdowns(BAOKUO) == ["“主动公开政府信息500条”：100+200+150=450 ≠ 500"]
 
@@ -126,11 +124,12 @@ def test_statements_that_add_up_to_the_table_are_parts():
     assert sorted(f.code for f in reconcile(r)) == ["narrative_statements_differ"] + ["narrative_table_mismatch"] * 2
 
 
-@pytest.mark.xfail(strict=True, reason="facts: narrative.applications.answered reads 同意公开答复 9 件、部分公开答复 0 件、"
-                                       "不予公开答复 2 件 as three answered counts (rules/narrative.toml)")
 def test_shanghai_kewei_outcomes_are_not_answered_counts():
     r = gongkai.parse(shared("markdown/shanghai-kewei-2024.md"))
     assert "narrative_statements_differ" not in r.codes()
+    stated = {(f.key, f.value) for f in r.facts}
+    assert {("narrative.applications.granted", 9), ("narrative.applications.denied", 2)} <= stated
+    assert not any(f.key == "narrative.applications.answered" for f in r.facts)
 
 
 # --- D9: channels in words against the 统计表 ----------------------------------------------------

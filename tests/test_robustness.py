@@ -5,6 +5,7 @@ labels, numbers with and without separators, blank marks, tabs, pipes, page foot
 order, plus shuffled lines of a real seed.
 """
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -64,3 +65,23 @@ SEED_LINES = [line for seed in SEEDS for line in seed.read_text(encoding="utf-8"
 @given(st.lists(st.sampled_from(SEED_LINES), min_size=1, max_size=200).map("\n".join))
 def test_shuffled_lines_of_real_reports(text):
     _check(text)
+
+
+# --- seeded damage to the text of every corpus report (bounded; benchmarks/fuzz_text.py runs the full set)
+
+
+def _corpus_texts() -> list:
+    from inject import source_paths
+
+    return [pytest.param(name, gongkai.read(path).text, id=name) for name, path in source_paths()]
+
+
+@pytest.mark.parametrize(("name", "text"), _corpus_texts())
+def test_damaged_text_of_every_corpus_report(name, text):
+    """Seven kinds of damage (tests/fuzz.py TEXT_MUTATIONS: cut, copied, noise, swapped lines,
+    changed digits, joined lines, broken lines), once each: a Report whose spans hold, or a typed
+    refusal."""
+    from fuzz import TEXT_MUTATIONS, mutated_texts
+
+    reports = [_check(damaged) for _, damaged in mutated_texts(text, len(TEXT_MUTATIONS), seed=12)]
+    assert sum(r is not None for r in reports) >= len(reports) - 1  # damage is read, not refused

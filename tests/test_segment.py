@@ -248,3 +248,33 @@ def test_a_recovered_section_in_line_text_starts_at_its_cue_line():
     r = gongkai.parse_text(text)
     applications = r.section("applications")
     assert applications.recovered and r.text[applications.span.start :].startswith("（本列数据的勾稽关系为")
+    # no heading is printed, so the section takes the template's title; the finding names the cue
+    assert applications.title == "收到和处理政府信息公开申请情况"
+    recovered = next(f for f in r.findings if f.code == "section_recovered")
+    assert "（本列数据的勾稽关系为" in recovered.message
+
+
+@pytest.mark.parametrize(("layout", "subtopic", "table_heading"), [
+    pytest.param(layout, *case[:2], id=f"{case[2]}-{layout}")
+    for case in [("三、主动公开工作情况", "一、主动公开政府信息情况", "subtopic-three-table-one"),
+                 ("（三）主动公开情况", "二、主动公开政府信息情况", "bracketed-subtopic")]
+    for layout in ("lines", "one-line")
+] + [
+    pytest.param("lines", "4、主动公开工作情况", "1、主动公开政府信息情况", id="arabic-numbering-lines"),
+    pytest.param("lines", "三、主动公开情况", "主动公开政府信息情况", id="table-heading-unnumbered-lines"),
+])
+def test_a_narrative_subtopic_does_not_take_the_table_sections_place(layout, subtopic, table_heading):
+    """总体情况 often has its own numbered sub-topics (…三、主动公开工作情况); when the table
+    section's heading is misnumbered or unnumbered, the heading printing the template's own title
+    is section 二, not the sub-topic before it."""
+    parts = ["某区某局2024年政府信息公开工作年度报告", "一、总体情况", "本局深化政务公开。", subtopic,
+             "本局通过网站主动公开政府信息120条。", table_heading, "第二十条第（一）项", "信息内容 本年制发件数 本年废止件数 现行有效件数",
+             "规章 0 0 0", "二、收到和处理政府信息公开申请情况", "本年新收政府信息公开申请数量 3 0 0 0 0 0 3",
+             "三、政府信息公开行政复议、行政诉讼情况", "四、存在的主要问题及改进情况", "解读不够。", "五、其他需要报告的事项", "无。"]
+    r = gongkai.parse_text(("\n" if layout == "lines" else "　").join(parts))
+    proactive = r.section("proactive")
+    assert proactive is not None
+    assert r.text[proactive.span.start :].startswith(table_heading), r.text[proactive.span.start : proactive.span.start + 20]
+    general = r.section("general")
+    assert subtopic in r.text[general.span.start : general.span.end]
+    assert "本局通过网站主动公开政府信息120条" in r.text[general.span.start : general.span.end]

@@ -42,6 +42,7 @@ class _Breakdown(_Rules):
     catch_all: str
     open_end: str
     overlapping: tuple[str, ...]
+    checked_elsewhere: tuple[str, ...]
     partitions: tuple[_Partition, ...]
 
     _check = field_validator("complete", "catch_all", "open_end")(_compiles)

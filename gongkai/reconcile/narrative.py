@@ -199,7 +199,10 @@ def narrative_breakdown(view: _View) -> Iterator[Outcome]:
     Overlapping parts (one item on several channels, P7) never count toward "exceeds", and a whole
     list of them need only cover the total.
     """
+    elsewhere = reconcile_rules().breakdown.checked_elsewhere
     for total, parts in _breakdowns(view):
+        if total.key in elsewhere:
+            continue
         if not total.approximate and not any(p.approximate for p in parts):
             yield from _breakdown_sum(view, total, parts)
 
@@ -246,7 +249,8 @@ def _whole(text: str, total: Fact, parts: list[Fact]) -> bool:
     rules = reconcile_rules().breakdown
     if compiled(rules.open_end).match(text[parts[-1].span.end : parts[-1].span.end + 4]):
         return False
-    announced = compiled(rules.complete).match(text[total.span.end : parts[0].span.start])
+    # one part alone is never announced as the whole: 受理申请15件，包括上年结转3件
+    announced = len(parts) > 1 and compiled(rules.complete).match(text[total.span.end : parts[0].span.start])
     rest = len(parts) > 1 and compiled(rules.catch_all).match(text[parts[-2].span.end : parts[-1].span.end])
     listed = any(total.key == p.total and len(parts) >= p.complete_from and all(f.key in p.parts for f in parts)
                  for p in rules.partitions)

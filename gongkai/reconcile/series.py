@@ -15,12 +15,10 @@ from dataclasses import dataclass
 from functools import cache
 
 import regex
-from pydantic import ValidationError
 
-from ..errors import RuleError
 from ..models import Report, Span
 from ..read import fold
-from ..rules import _Rules, finding, read_toml
+from ..rules import _Rules, finding, load
 from ..template import PREVIOUS, equations
 from ._view import BROKEN, Outcome, _fmt, _holds, _label_with_column, _tolerance, _Unassessable, _View
 
@@ -88,10 +86,7 @@ class RepetitionRules(_Rules):
 
 @cache
 def repetition_rules() -> RepetitionRules:
-    try:
-        return RepetitionRules.model_validate(read_toml("series")["repetition"])
-    except (ValidationError, KeyError) as exc:
-        raise RuleError(f"rules/series.toml [repetition]: {exc}") from exc
+    return load("series", RepetitionRules, "repetition")
 
 
 @dataclass(frozen=True)

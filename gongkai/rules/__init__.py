@@ -200,12 +200,17 @@ def compiled(pattern: str) -> regex.Pattern[str]:
     return regex.compile(pattern)
 
 
-def load(name: str, model: type[M]) -> M:
-    """Validate ``rules/<name>.toml`` into ``model``; RuleError names the file and reason."""
+def load(name: str, model: type[M], table: str | None = None) -> M:
+    """Validate ``rules/<name>.toml`` — or its ``[table]`` alone — into ``model``; RuleError
+    names the file, the table and the reason."""
+    where = f"rules/{name}.toml" + (f" [{table}]" if table else "")
+    data = read_toml(name)
     try:
-        return model.model_validate(read_toml(name))
+        return model.model_validate(data if table is None else data[table])
+    except KeyError:
+        raise RuleError(f"{where}: no such table") from None
     except ValidationError as exc:
-        raise RuleError(f"rules/{name}.toml: {exc}") from exc
+        raise RuleError(f"{where}: {exc}") from exc
 
 
 @cache
