@@ -39,7 +39,8 @@ def test_every_seed_has_gold():
 
 
 def test_a_new_spurious_fact_is_not_excused():
-    """平潭 2015 excuses one spurious fact by name; any other fact the gold lacks fails."""
+    """A spurious fact is excused only by its own name in known_failures: 平潭 2015's excuses name
+    the table's run-together cells and findings, never a fact, so a fact the gold lacks fails."""
     gold = json.loads((CORPUS / "gold" / "pingtan-2015-qu.json").read_text(encoding="utf-8"))
     report = parse(shared("pingtan/2015-qu.html"))
     gold["facts"].remove(["narrative.proactive.total", 2949])  # the report still reads it
@@ -47,7 +48,7 @@ def test_a_new_spurious_fact_is_not_excused():
     wrong = [(c.field, c.actual) for c in comparisons if not c.ok and c.known_failure is None]
     assert wrong == [('facts.unexpected.["narrative.proactive.total", 2949]', ["narrative.proactive.total", 2949])]
     excused = [c.field for c in comparisons if c.known_failure is not None]
-    assert excused == ['facts.["narrative.other", 20]#2', 'facts.unexpected.["narrative.proactive.channel.wechat", 20]']
+    assert not any(field.startswith("facts") for field in excused)
 
 
 def test_accuracy_floor():
