@@ -135,7 +135,9 @@ def _assign_keys(folded: str, rows: list[_Row]) -> None:
 
 
 def _number(raw: str) -> int | float | None:
-    text = raw.replace(",", "").replace(" ", "")
+    """A cell's number; None for a blank mark, a word, or two numbers apart by a space (92 92 is
+    not read as 9292: that a space fell inside one number nothing in the row confirms)."""
+    text = raw.replace(",", "").strip()
     if regex.fullmatch(r"[+-]?\d+", text):
         return int(text)
     if regex.fullmatch(r"[+-]?\d+\.\d+", text):
