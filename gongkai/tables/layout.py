@@ -318,19 +318,23 @@ def stat_cells(text: str, words: StatWords) -> int:
 
 
 @cache
-def stat_row_pattern(words: StatWords) -> regex.Pattern[str]:
+def stat_row_pattern(words: StatWords, blank_rows: bool = False) -> regex.Pattern[str]:
     """One ``label unit values`` row; the unit word ends the label, the values may be glued; a
-    blank mark between values is a value too."""
+    blank mark between values is a value too. With ``blank_rows`` (reading a table already
+    found, never finding one) a row may have no value at all: its unit word then ends its line
+    or stands apart by a space from the next label (a blank cell prints nothing)."""
     units = "|".join(regex.escape(u) for u in words.units)
     item = _value_item(words)
-    return regex.compile(rf"(?P<label>(?:{words.label_start})?[^\s\d][^\n]{{0,80}}?)\s*(?P<unit>{units})"
-                         rf"(?=[ \t]*{item})(?P<values>(?:[ \t]*{item})*)")
+    ends = rf"(?=[ \t]*{item}|[ \t]*(?:\n|$)|[ \t]+\S)" if blank_rows else rf"(?=[ \t]*{item})"
+    longest = 1000 if blank_rows else 80  # blank rows run together: legacy._unswallowed cuts them apart
+    return regex.compile(rf"(?P<label>(?:{words.label_start})?[^\s\d][^\n]{{0,{longest}}}?)\s*(?P<unit>{units})"
+                         rf"{ends}(?P<values>(?:[ \t]*{item})*)")
 
 
 def stat_rows(folded: str, start: int, end: int, ncols: int, words: StatWords) -> list[StatRow]:
     """Rows of a pre-2019 statistics table: one cell per line (DOCX dumps: tab-led cells, blank
-    lines between rows), a row per line with tab-separated fields (HTML tables: an empty field
-    is a blank cell), or the whole table on one line (web pages), the unit word (条, 件 …)
+    lines between rows), a row per line with fields apart by tabs or pipes (HTML tables, markdown:
+    an empty field is a blank cell), or the whole table on one line (web pages), the unit word (条, 件 …)
     ending every label, with spaces between the cells or none at all."""
     if "\n\t" in folded[start:end]:
         return _stat_line_rows(folded, start, end, ncols)
@@ -387,8 +391,8 @@ def _stat_line_row(folded: str, cells: list[tuple[int, int]], ncols: int) -> Sta
 
 
 def _stat_tab_rows(folded: str, start: int, end: int, ncols: int, words: StatWords) -> list[StatRow] | None:
-    """A row per line, its fields apart by tabs (the readers' grids of HTML and PDF tables):
-    label fields, the unit field, a field per value column (empty: a blank cell). A grid prints
+    """A row per line, its fields apart by tabs (the readers' grids of HTML and PDF tables) or
+    pipes (markdown): label fields, the unit field, a field per value column (empty: a blank cell). A grid prints
     every cell of a row, empty ones too, so a row with fewer fields has lost one. None when the
     region is not such a grid (no line has a tab-separated unit field)."""
     units = set(words.units)
@@ -396,10 +400,14 @@ def _stat_tab_rows(folded: str, start: int, end: int, ncols: int, words: StatWor
     pos = start
     for line in folded[start:end].split("\n"):
         line_start, pos = pos, pos + len(line) + 1
-        if "\t" not in line:
+        piped = line.strip().startswith("|") and line.strip().endswith("|") and len(line.strip()) > 1
+        if "\t" not in line and not piped:
             continue
+        if piped:  # a markdown row: the edge pipes go, the pipes between are the fields' borders
+            line_start += line.index("|") + 1
+            line = line[line.index("|") + 1 : line.rindex("|")]
         fields, at = [], line_start
-        for text in line.split("\t"):
+        for text in line.split("|" if piped else "\t"):
             fields.append(_strip(folded, at, at + len(text)))
             at += len(text) + 1
         unit = next((i for i, (a, b) in enumerate(fields) if i > 0 and folded[a:b] in units), None)
@@ -412,8 +420,9 @@ def _stat_tab_rows(folded: str, start: int, end: int, ncols: int, words: StatWor
 
 
 def _stat_inline_rows(folded: str, start: int, end: int, ncols: int, words: StatWords) -> list[StatRow]:
-    """The whole table on one line: label, unit, values; glued digits kept for decoding."""
-    row = stat_row_pattern(words)
+    """The whole table on one line, or a row per line: label, unit, values; glued digits kept
+    for decoding; a row printed with no value is blank."""
+    row = stat_row_pattern(words, blank_rows=True)
     rows: list[StatRow] = []
     pos = start
     expected_item = 1

@@ -113,6 +113,39 @@ def _alias(name: str, group: str | None) -> LegacyAlias | None:
                  if (a.within is None or a.within == group) and compiled(a.label).search(name)), None)
 
 
+def _any_alias(name: str) -> bool:
+    return any(compiled(a.label).search(name) for a in legacy_rules().aliases)
+
+
+def _starts_row(folded: str, span: tuple[int, int]) -> bool:
+    """The text starts a statistics row: an item number (一、 （二） 3. 其中：) or a label."""
+    text = regex.sub(r"\s+", "", folded[span[0] : span[1]])
+    if (m := compiled(legacy_rules().numbering).match(text)) and m.end() > 0:
+        return True
+    return any(compiled(a.label).match(text) for a in legacy_rules().aliases)
+
+
+def _unswallowed(folded: str, rows: list[_Row], ncols: int) -> list[_Row]:
+    """Rows whose label took in rows printed before it with no value (a blank cell prints nothing
+    in crawler text: ``（一）收到申请数件（二）申请办结数件3``): the label is cut after each unit word
+    where the text before is a statistics row's label and the text after starts one (an item
+    number, or a label from its first character), and the rows taken in are blank."""
+    units = "|".join(regex.escape(u) for u in legacy_rules().units)
+    out: list[_Row] = []
+    for row in rows:
+        start, end = row.label
+        for m in regex.compile(rf"(?:{units})").finditer(folded, row.label[0], end):
+            a, b = m.span()
+            head, rest = _strip_span(folded, (start, a)), _strip_span(folded, (b, end))
+            if head[0] < head[1] and rest[0] < rest[1] and _any_alias(_name(folded, head)) and _starts_row(
+                    folded, rest):
+                out.append(_Row(label=head, unit=folded[a:b], values=[None] * ncols))
+                start = rest[0]
+        row.label = (start, end)
+        out.append(row)
+    return out
+
+
 def _assign_keys(folded: str, rows: list[_Row]) -> None:
     """Each row's key by alias (the enclosing group decides between repeated labels), and the
     row a 其中 / numbered row belongs to."""
@@ -319,6 +352,7 @@ def legacy_tables(doc: Document) -> tuple[list[Table], list[Finding]]:
         return [], []
     layout, end, year = found.layout, found.end, found.year
     rows = [_Row(**vars(r)) for r in stat_rows(doc.folded, found.rows, end, len(layout.columns), _words())]
+    rows = _unswallowed(doc.folded, rows, len(layout.columns))
     _assign_keys(doc.folded, rows)
     findings: list[Finding] = []
     if any(r.glued or r.printed is not None for r in rows):
