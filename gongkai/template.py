@@ -212,6 +212,7 @@ class LegacyGeneration(_Rules):
     end: str
     units: tuple[str, ...]
     blank: str
+    mark: str  # a blank cell's mark printed between values in a row of text (—, /)
     numbering: str
     child: str
     item_number: str
@@ -220,7 +221,7 @@ class LegacyGeneration(_Rules):
     partitions: tuple[Partition, ...]
     subsets: tuple[Subset, ...]
 
-    _check = field_validator("end", "blank", "numbering", "child", "item_number", "label_start")(_compiles)
+    _check = field_validator("end", "blank", "mark", "numbering", "child", "item_number", "label_start")(_compiles)
     _check_marker = field_validator("marker", mode="before")(_markers)
 
 

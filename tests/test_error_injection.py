@@ -25,21 +25,7 @@ PER_KIND = 3  # edits of each kind drawn in each source text: 29 texts x 4 kinds
 
 # (source, kind) whose seeded sample draws an edit gongkai gets wrong: each names its reproducer
 # below. A fix turns the xfail into a pass, and strict=True then asks for the entry to go.
-_ONE_LEFT = ("a pre-2019 row left with one number loses the other column silently (reproducer "
-             "pre2019-row-left-with-one-number)")
-_BLANK = ("a blank mark or empty field in a pre-2019 row moves numbers between columns and rows silently (reproducers "
-          "pre2019-blank-mark-pulls-the-next-row-up, pre2019-html-blank-year-loses-the-cumulative)")
-KNOWN: dict[tuple[str, str], str] = {
-    ("003_2e38a9d647a6e6ff", "duplicate"): "cell_unreadable names no key (reproducer pre2019-one-column-two-numbers-"
-                                           "finding-without-key)",
-    ("pingtan-2011-qu", "delete"): _ONE_LEFT, ("pingtan-2011-qu", "blank"): _BLANK,
-    ("pingtan-2011-xian", "delete"): _ONE_LEFT, ("pingtan-2011-xian", "blank"): _BLANK,
-    ("pingtan-2012-qu", "delete"): _ONE_LEFT, ("pingtan-2012-qu", "blank"): _BLANK,
-    ("pingtan-2013-qu", "delete"): _ONE_LEFT, ("pingtan-2013-qu", "blank"): _BLANK,
-    ("pingtan-2014-guanweihui", "delete"): _ONE_LEFT, ("pingtan-2014-guanweihui", "blank"): _BLANK,
-    ("pingtan-2015-qu.txt", "delete"): _ONE_LEFT, ("pingtan-2015-qu.txt", "blank"): _BLANK,
-    ("pingtan-2015-qu.html", "delete"): _ONE_LEFT, ("pingtan-2015-qu.html", "blank"): _BLANK,
-}
+KNOWN: dict[tuple[str, str], str] = {}
 
 
 def _present(name: str) -> Source:
@@ -226,28 +212,19 @@ REPRODUCERS = [
                               "0|0|0|0|0|1|1, so natural 11 → 0 and other_org 0 → 1 are named by no finding")),
     pytest.param("pingtan-2014-guanweihui", "delete", "legacy.proactive.channel.website.cumulative",
                  "1、政府网站公开数 条 2543 78967", "1、政府网站公开数 条 2543",
-                 id="pre2019-row-left-with-one-number",
-                 marks=_known("a pre-2019 row printing one number for 本年/历年累计 reads it as the year and the "
-                              "cumulative as None, with no finding (which column lost it cannot be known)")),
+                 id="pre2019-row-left-with-one-number"),
     pytest.param("pingtan-2014-guanweihui", "duplicate", "legacy.proactive.channel.website",
                  "1、政府网站公开数 条 2543 78967", "1、政府网站公开数 条 2543 2543 78967",
-                 id="pre2019-row-with-three-numbers",
-                 marks=_known("a pre-2019 row printing three numbers for two columns reads 2543|2543 and drops "
-                              "78967 (历年累计 78967 → 2543), no finding")),
+                 id="pre2019-row-with-three-numbers"),
     pytest.param("pingtan-2011-qu", "blank", "legacy.proactive.total",
                  "主动公开信息数 条 425 1516", "主动公开信息数 条 — 1516",
-                 id="pre2019-blank-mark-pulls-the-next-row-up",
-                 marks=_known("a blank mark in a pre-2019 row's year column: 历年累计 takes the next row's 1509 "
-                              "(1516 → 1509), 网站公开 418|1509 become None, no finding names them")),
+                 id="pre2019-blank-mark-pulls-the-next-row-up"),
     pytest.param("pingtan-2015-qu.html", "blank", "legacy.litigation.total",
                  "行政诉讼数\t件\t0\t0", "行政诉讼数\t件\t/\t0",
-                 id="pre2019-html-blank-year-loses-the-cumulative",
-                 marks=_known("行政诉讼数\\t件\\t/\\t0: the printed 历年累计 0 is read as None, no finding")),
+                 id="pre2019-html-blank-year-loses-the-cumulative"),
     pytest.param("003_2e38a9d647a6e6ff", "duplicate", "legacy.proactive",
                  "一、主动公开情况\n\t\n\t\u3000\u300092\u3000", "一、主动公开情况\n\t\n\t\u3000\u300092\t\u3000\u300092\u3000",
-                 id="pre2019-one-column-two-numbers-finding-without-key",
-                 marks=_known("a one-column pre-2019 cell printing 92\\t92 is None with cell_unreadable, but the "
-                              "finding names no key (only a span), so legacy.proactive is named by none")),
+                 id="pre2019-one-column-two-numbers-finding-without-key"),
 ]
 
 

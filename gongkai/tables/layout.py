@@ -21,7 +21,6 @@ import regex
 
 from ..read import Document
 from ..rules import compiled
-from .digits import _tokens
 
 _TAB_CELL = regex.compile(r"\t")
 _WHITE_CELL = regex.compile(r"[ \u3000]+")
@@ -276,38 +275,71 @@ def _block_rows(doc: Document, gapped: list[tuple[int, tuple[int, int]]]) -> lis
 
 @dataclass
 class StatRow:
-    """One printed row: its label, and per value column the (start, end) of its text, or None."""
+    """One printed row: its label, and per value column the (start, end) of its text, or None
+    (a blank cell: an empty field of a grid, or no text at all).
+
+    ``values`` places the cells only when the row prints one per column (a blank mark such as
+    ``—`` or ``/``, or an empty tab field, counts as a cell). Otherwise ``values`` is all None
+    and ``printed`` keeps what the row does print, in order: fewer cells than columns (a cell
+    lost from text that prints nothing for a blank: which one, the layout cannot tell) or more
+    (a duplicated or stray number). ``glued`` is the digits of several cells run together."""
 
     label: tuple[int, int]
     unit: str
     values: list[tuple[int, int] | None]
     glued: tuple[int, int] | None = None  # digits of several cells run together
+    printed: list[tuple[int, int]] | None = None  # the row's cells when they are not one per column
 
 
 @dataclass(frozen=True)
 class StatWords:
-    """What separates a statistics row's parts: its unit words, and the item numbers (2.) that
-    may start a label glued onto the previous row's digits."""
+    """What separates a statistics row's parts: its unit words, the item numbers (2.) that may
+    start a label glued onto the previous row's digits, and the mark of a blank cell printed
+    between values (—, /)."""
 
     units: tuple[str, ...]
     label_start: str
     item_number: str
+    mark: str = r"[/／\-—–－]+"
+
+
+def _value_item(words: StatWords) -> str:
+    return rf"(?:\d+(?:\.\d+)?|(?:{words.mark}))"
 
 
 @cache
-def stat_row_pattern(words: StatWords) -> regex.Pattern[str]:
-    """One ``label unit values`` row; the unit word ends the label, the values may be glued."""
+def _value_token(words: StatWords) -> regex.Pattern[str]:
+    return regex.compile(_value_item(words))
+
+
+def stat_cells(text: str, words: StatWords) -> int:
+    """How many cells (numbers and blank marks) a row's value text prints."""
+    return len(_value_token(words).findall(text))
+
+
+@cache
+def stat_row_pattern(words: StatWords, blank_rows: bool = False) -> regex.Pattern[str]:
+    """One ``label unit values`` row; the unit word ends the label, the values may be glued; a
+    blank mark between values is a value too. With ``blank_rows`` (reading a table already
+    found, never finding one) a row may have no value at all: its unit word then ends its line
+    or stands apart by a space from the next label (a blank cell prints nothing)."""
     units = "|".join(regex.escape(u) for u in words.units)
-    return regex.compile(rf"(?P<label>(?:{words.label_start})?[^\s\d][^\n]{{0,80}}?)\s*(?P<unit>{units})"
-                         rf"(?=[ \t]*\d)(?P<values>(?:[ \t]*\d+(?:\.\d+)?)*)")
+    item = _value_item(words)
+    ends = rf"(?=[ \t]*{item}|[ \t]*(?:\n|$)|[ \t]+\S)" if blank_rows else rf"(?=[ \t]*{item})"
+    longest = 1000 if blank_rows else 80  # blank rows run together: legacy._unswallowed cuts them apart
+    return regex.compile(rf"(?P<label>(?:{words.label_start})?[^\s\d][^\n]{{0,{longest}}}?)\s*(?P<unit>{units})"
+                         rf"{ends}(?P<values>(?:[ \t]*{item})*)")
 
 
 def stat_rows(folded: str, start: int, end: int, ncols: int, words: StatWords) -> list[StatRow]:
     """Rows of a pre-2019 statistics table: one cell per line (DOCX dumps: tab-led cells, blank
-    lines between rows), or the whole table on one line (web pages), the unit word (条, 件 …)
+    lines between rows), a row per line with fields apart by tabs or pipes (HTML tables, markdown:
+    an empty field is a blank cell), or the whole table on one line (web pages), the unit word (条, 件 …)
     ending every label, with spaces between the cells or none at all."""
     if "\n\t" in folded[start:end]:
         return _stat_line_rows(folded, start, end, ncols)
+    if (tabbed := _stat_tab_rows(folded, start, end, ncols, words)) is not None:
+        return tabbed
     return _stat_inline_rows(folded, start, end, ncols, words)
 
 
@@ -318,6 +350,18 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _fitted(label: tuple[int, int], unit: str, cells: list[tuple[int, int] | None], ncols: int) -> StatRow:
+    """A row from its value cells as printed (None: a visible blank). One per column: placed.
+    Fewer (a cell lost from the text) or more: kept as ``printed``, unplaced. No value at all
+    (a DOCX row of label and unit only): blank."""
+    while len(cells) > ncols and cells[-1] is None:  # empty fields after the last column
+        cells = cells[:-1]
+    filled = [c for c in cells if c is not None]
+    if len(cells) == ncols or not filled:
+        return StatRow(label=label, unit=unit, values=cells + [None] * (ncols - len(cells)))
+    return StatRow(label=label, unit=unit, values=[None] * ncols, printed=filled)
 
 
 def _stat_line_rows(folded: str, start: int, end: int, ncols: int) -> list[StatRow]:
@@ -338,16 +382,47 @@ def _stat_line_rows(folded: str, start: int, end: int, ncols: int) -> list[StatR
 
 
 def _stat_line_row(folded: str, cells: list[tuple[int, int]], ncols: int) -> StatRow | None:
+    """A DOCX dump prints a blank cell as an empty line of its own: a row with fewer lines than
+    columns has lost one, a row with more has a stray cell."""
     if len(cells) < 2 or cells[0][0] == cells[0][1]:
         return None
-    values = [c if c[0] < c[1] else None for c in cells[2 : 2 + ncols]]
-    values += [None] * (ncols - len(values))
-    return StatRow(label=cells[0], unit=folded[cells[1][0] : cells[1][1]], values=values)
+    values = [c if c[0] < c[1] else None for c in cells[2:]]
+    return _fitted(cells[0], folded[cells[1][0] : cells[1][1]], values, ncols)
+
+
+def _stat_tab_rows(folded: str, start: int, end: int, ncols: int, words: StatWords) -> list[StatRow] | None:
+    """A row per line, its fields apart by tabs (the readers' grids of HTML and PDF tables) or
+    pipes (markdown): label fields, the unit field, a field per value column (empty: a blank cell). A grid prints
+    every cell of a row, empty ones too, so a row with fewer fields has lost one. None when the
+    region is not such a grid (no line has a tab-separated unit field)."""
+    units = set(words.units)
+    rows: list[StatRow] = []
+    pos = start
+    for line in folded[start:end].split("\n"):
+        line_start, pos = pos, pos + len(line) + 1
+        piped = line.strip().startswith("|") and line.strip().endswith("|") and len(line.strip()) > 1
+        if "\t" not in line and not piped:
+            continue
+        if piped:  # a markdown row: the edge pipes go, the pipes between are the fields' borders
+            line_start += line.index("|") + 1
+            line = line[line.index("|") + 1 : line.rindex("|")]
+        fields, at = [], line_start
+        for text in line.split("|" if piped else "\t"):
+            fields.append(_strip(folded, at, at + len(text)))
+            at += len(text) + 1
+        unit = next((i for i, (a, b) in enumerate(fields) if i > 0 and folded[a:b] in units), None)
+        labels = [f for f in fields[:unit] if f[0] < f[1]] if unit is not None else []
+        if unit is None or not labels:
+            continue
+        values = [f if f[0] < f[1] else None for f in fields[unit + 1 :]]
+        rows.append(_fitted((labels[0][0], labels[-1][1]), folded[slice(*fields[unit])], values, ncols))
+    return rows or None
 
 
 def _stat_inline_rows(folded: str, start: int, end: int, ncols: int, words: StatWords) -> list[StatRow]:
-    """The whole table on one line: label, unit, values; glued digits kept for decoding."""
-    row = stat_row_pattern(words)
+    """The whole table on one line, or a row per line: label, unit, values; glued digits kept
+    for decoding; a row printed with no value is blank."""
+    row = stat_row_pattern(words, blank_rows=True)
     rows: list[StatRow] = []
     pos = start
     expected_item = 1
@@ -357,7 +432,7 @@ def _stat_inline_rows(folded: str, start: int, end: int, ncols: int, words: Stat
         number = compiled(words.item_number).match(folded, label[0])
         expected_item = int(number["n"]) + 1 if number else 1
         v_end = _cut_next_item(folded, v_start, v_end, end, expected_item)
-        rows.append(_stat_inline_row(folded, label, m["unit"], v_start, v_end, ncols))
+        rows.append(_stat_inline_row(folded, label, m["unit"], v_start, v_end, ncols, words))
         pos = v_end
     return rows
 
@@ -365,17 +440,18 @@ def _stat_inline_rows(folded: str, start: int, end: int, ncols: int, words: Stat
 def _cut_next_item(folded: str, v_start: int, v_end: int, end: int, expected: int) -> int:
     """Where the values stop when the next label's item number (``2.``) is glued onto them."""
     v_end = _strip(folded, v_start, v_end)[1]
-    if v_end >= end or folded[v_end] not in ".、" or v_end == v_start:
+    if v_end >= end or folded[v_end] not in ".、" or v_end == v_start or not folded[v_end - 1].isdigit():
         return v_end
     number = str(expected)
     cut = len(number) if folded[v_start:v_end].endswith(number) and v_end - len(number) > v_start else 1
     return v_end - cut
 
 
-def _stat_inline_row(folded: str, label: tuple[int, int], unit: str, v_start: int, v_end: int, ncols: int) -> StatRow:
-    tokens = [(v_start + s, v_start + e) for s, e in _tokens(folded[v_start:v_end])]
+def _stat_inline_row(folded: str, label: tuple[int, int], unit: str, v_start: int, v_end: int, ncols: int,
+                     words: StatWords) -> StatRow:
+    tokens = [m.span() for m in _value_token(words).finditer(folded, v_start, v_end)]
     spaced = any(c.isspace() for c in folded[v_start - 1 : v_end])  # a space after the unit too
-    if len(tokens) == 1 and ncols > 1 and not spaced and tokens[0][1] - tokens[0][0] >= ncols:
+    if (len(tokens) == 1 and ncols > 1 and not spaced and tokens[0][1] - tokens[0][0] >= ncols
+            and folded[tokens[0][0]].isdigit()):
         return StatRow(label=label, unit=unit, values=[None] * ncols, glued=tokens[0])
-    values: list[tuple[int, int] | None] = list(tokens[:ncols])
-    return StatRow(label=label, unit=unit, values=values + [None] * (ncols - len(values)))
+    return _fitted(label, unit, list(tokens), ncols)

@@ -13,6 +13,7 @@ compare a number with itself. Labels without an alias keep their printed label w
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 
 import regex
 
@@ -21,8 +22,8 @@ from ..read import Document
 from ..rules import compiled, finding
 from ..template import LegacyAlias, LegacyGeneration, legacy
 from ..template import LegacyLayout as Layout
-from .digits import Values, _Capped, _Search, _tokens, _values, splits_of
-from .layout import StatRow, StatWords, stat_row_pattern, stat_rows
+from .digits import Values, _Capped, _Search, _values, splits_of
+from .layout import StatRow, StatWords, stat_cells, stat_row_pattern, stat_rows
 
 
 def legacy_rules() -> LegacyGeneration:
@@ -78,14 +79,14 @@ def _by_row_labels(folded: str) -> _Found | None:
             known += is_known
     if known < MIN_ROWS:
         return None
-    cells = len(_tokens(run[0]["values"]))
+    cells = stat_cells(run[0]["values"], _words())
     layout = next((lay for lay in rules.layouts if len(lay.columns) == cells), rules.layouts[0])
     return _Found(layout, run[0].start(), run[0].start(), run[-1].end(), None)
 
 
 def _words() -> StatWords:
     rules = legacy_rules()
-    return StatWords(rules.units, rules.label_start, rules.item_number)
+    return StatWords(rules.units, rules.label_start, rules.item_number, rules.mark)
 
 
 def _strip_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
@@ -112,6 +113,39 @@ def _alias(name: str, group: str | None) -> LegacyAlias | None:
                  if (a.within is None or a.within == group) and compiled(a.label).search(name)), None)
 
 
+def _any_alias(name: str) -> bool:
+    return any(compiled(a.label).search(name) for a in legacy_rules().aliases)
+
+
+def _starts_row(folded: str, span: tuple[int, int]) -> bool:
+    """The text starts a statistics row: an item number (一、 （二） 3. 其中：) or a label."""
+    text = regex.sub(r"\s+", "", folded[span[0] : span[1]])
+    if (m := compiled(legacy_rules().numbering).match(text)) and m.end() > 0:
+        return True
+    return any(compiled(a.label).match(text) for a in legacy_rules().aliases)
+
+
+def _unswallowed(folded: str, rows: list[_Row], ncols: int) -> list[_Row]:
+    """Rows whose label took in rows printed before it with no value (a blank cell prints nothing
+    in crawler text: ``（一）收到申请数件（二）申请办结数件3``): the label is cut after each unit word
+    where the text before is a statistics row's label and the text after starts one (an item
+    number, or a label from its first character), and the rows taken in are blank."""
+    units = "|".join(regex.escape(u) for u in legacy_rules().units)
+    out: list[_Row] = []
+    for row in rows:
+        start, end = row.label
+        for m in regex.compile(rf"(?:{units})").finditer(folded, row.label[0], end):
+            a, b = m.span()
+            head, rest = _strip_span(folded, (start, a)), _strip_span(folded, (b, end))
+            if head[0] < head[1] and rest[0] < rest[1] and _any_alias(_name(folded, head)) and _starts_row(
+                    folded, rest):
+                out.append(_Row(label=head, unit=folded[a:b], values=[None] * ncols))
+                start = rest[0]
+        row.label = (start, end)
+        out.append(row)
+    return out
+
+
 def _assign_keys(folded: str, rows: list[_Row]) -> None:
     """Each row's key by alias (the enclosing group decides between repeated labels), and the
     row a 其中 / numbered row belongs to."""
@@ -134,7 +168,9 @@ def _assign_keys(folded: str, rows: list[_Row]) -> None:
 
 
 def _number(raw: str) -> int | float | None:
-    text = raw.replace(",", "").replace(" ", "")
+    """A cell's number; None for a blank mark, a word, or two numbers apart by a space (92 92 is
+    not read as 9292: that a space fell inside one number nothing in the row confirms)."""
+    text = raw.replace(",", "").strip()
     if regex.fullmatch(r"[+-]?\d+", text):
         return int(text)
     if regex.fullmatch(r"[+-]?\d+\.\d+", text):
@@ -147,20 +183,53 @@ def _fixed(folded: str, row: _Row) -> Values:
                  (v if v is not None else (None, None) for v in row.values))
 
 
-def _decode_glued(doc: Document, rows: list[_Row], layout: Layout, findings: list[Finding]) -> dict[int, list[Values]]:
-    """Readings of every glued row that satisfy the identities; rows left with one are set."""
+def _placements(row: _Row, ncols: int) -> list[tuple[tuple[int, int] | None, ...]]:
+    """Every way a row's printed cells, fewer than its columns, can stand in them, in order."""
+    printed = row.printed or []
+    return [tuple(printed[places.index(c)] if c in places else None for c in range(ncols))
+            for places in combinations(range(ncols), len(printed))]
+
+
+def _decode(doc: Document, rows: list[_Row], layout: Layout, findings: list[Finding]) -> None:
+    """Rows not printed one cell per column, read where the identities leave one reading:
+
+    - digits of several cells glued together: every split that keeps 历年累计 >= the year;
+    - fewer cells than columns with nothing printed for a blank (web text joins a table's cells
+      with spaces and drops the empty ones): every placement of the printed cells in order;
+    - more cells than columns: not read by position (``table_row_unread``).
+
+    A row left with one reading is set; a short row so placed is still named (``cell_missing``),
+    its other cell printed nowhere; a row with several readings stays None (``cell_ambiguous``).
+    """
     folded = doc.folded
+    ncols = len(layout.columns)
     cumulative = ".cumulative" in layout.columns
     options: dict[str, list[Values]] = {}
-    offsets: dict[tuple[int, Values], tuple[tuple[int, int], ...]] = {}
+    offsets: dict[tuple[int, Values], tuple[tuple[int, int] | None, ...]] = {}
     for i, row in enumerate(rows):
+        if row.printed is not None and len(row.printed) > ncols:
+            s, e = row.printed[0][0], row.printed[-1][1]
+            findings.append(finding("table_row_unread", keys=_keys(row, layout),
+                                    spans=tuple(Span(start=a, end=b) for a, b in row.printed),
+                                    table="", label=doc.text[row.label[0] : row.label[1]], expected=ncols,
+                                    found=len(row.printed)))
+            options[str(i)] = [_fixed(folded, row)]
+            continue
+        if row.printed is not None:
+            found: list[Values] = []
+            for where in _placements(row, ncols):
+                values = tuple(_number(folded[w[0] : w[1]]) if w else None for w in where)
+                found.append(values)
+                offsets[(i, values)] = where
+            options[str(i)] = found
+            continue
         if row.glued is None:
             options[str(i)] = [_fixed(folded, row)]
             continue
         s, e = row.glued
-        found: list[Values] = []
+        found = []
         try:
-            for cut in splits_of(folded[s:e], len(layout.columns)):
+            for cut in splits_of(folded[s:e], ncols):
                 values = _values(folded[s:e], cut)
                 year, total = values[0], values[-1]  # a split has no blank cell
                 if not cumulative or (year is not None and total is not None and total >= year):
@@ -173,27 +242,49 @@ def _decode_glued(doc: Document, rows: list[_Row], layout: Layout, findings: lis
         else:  # no reading keeps 历年累计 >= the year: the report (or the crawl) is wrong here
             findings.append(finding("identities_broken", spans=(Span(start=s, end=e),),
                                     keys=_keys(row, layout), digits=doc.text[s:e], reason="P9"))
-    search = _Search(options, _equations(rows, len(layout.columns)))
+    search = _Search(options, _equations(rows, ncols))
     search.run()
     if search.solutions and not search.capped:
-        readings = {int(r): sorted(v) for r, v in search.seen.items()}
+        readings = {int(r): sorted(v, key=_order) for r, v in search.seen.items()}
     else:  # the identities cannot all hold (or too many readings): keep only what each row decides
         code = "split_capped" if search.capped else "identities_broken"
         fields = {"limit": 64} if search.capped else {"reason": "P1-P9"}
-        glued = [r.glued for r in rows if r.glued]
-        findings.append(finding(code, spans=tuple(Span(start=s, end=e) for s, e in glued),
-                                digits="; ".join(doc.text[s:e] for s, e in glued), **fields))
-        readings = {int(r): sorted(set(v)) for r, v in options.items()}
+        spans = [_extent(r) for r in rows if r.glued or r.printed and len(r.printed) < ncols]
+        findings.append(finding(code, spans=tuple(Span(start=s, end=e) for s, e in spans),
+                                keys=tuple(k for r in rows if r.glued or r.printed and len(r.printed) < ncols
+                                           for k in _keys(r, layout)),
+                                digits="; ".join(doc.text[s:e] for s, e in spans), **fields))
+        readings = {int(r): sorted(set(v), key=_order) for r, v in options.items()}
     for i, row in enumerate(rows):
-        if row.glued is None or i not in readings:
+        short = row.printed is not None and len(row.printed) < ncols
+        if not (row.glued or short) or i not in readings:
             continue
+        s, e = _extent(row)
         if len(readings[i]) == 1:
             row.values = list(offsets[(i, readings[i][0])])
+            if short:
+                findings.append(finding("cell_missing", keys=_keys(row, layout), spans=(Span(start=s, end=e),),
+                                        label=doc.text[row.label[0] : row.label[1]], expected=ncols,
+                                        printed=doc.text[s:e], reading=_shown(readings[i][0])))
         else:
-            findings.append(finding("cell_ambiguous", keys=_keys(row, layout), spans=(Span(start=row.glued[0], end=row.glued[1]),),
-                                    digits=doc.text[row.glued[0] : row.glued[1]],
-                                    candidates=" / ".join("|".join(map(str, v)) for v in readings[i])))
-    return readings
+            findings.append(finding("cell_ambiguous", keys=_keys(row, layout), spans=(Span(start=s, end=e),),
+                                    digits=doc.text[s:e], candidates=" / ".join(_shown(v) for v in readings[i])))
+
+
+def _extent(row: _Row) -> tuple[int, int]:
+    """Where the row's values are printed."""
+    if row.glued is not None:
+        return row.glued
+    printed = row.printed or [w for w in row.values if w is not None]
+    return printed[0][0], printed[-1][1]
+
+
+def _order(values: Values) -> tuple:
+    return tuple((v is None, v or 0) for v in values)
+
+
+def _shown(values: Values) -> str:
+    return "|".join("—" if v is None else str(v) for v in values)
 
 
 def _keys(row: _Row, layout: Layout) -> tuple[str, ...]:
@@ -237,17 +328,19 @@ def _cells(doc: Document, rows: list[_Row], layout: Layout, year: str | None) ->
     return tuple(out)
 
 
-def _unreadable(doc: Document, rows: list[_Row]) -> list[Finding]:
-    """Cells with something printed that is neither a number nor a blank mark."""
+def _unreadable(doc: Document, rows: list[_Row], layout: Layout) -> list[Finding]:
+    """Cells with something printed that is neither a number nor a blank mark (two numbers in
+    one cell, a word): None, and named."""
     blank = compiled(legacy_rules().blank)
     out = []
     for row in rows:
-        for where in row.values:
+        for suffix, where in zip(layout.columns, row.values):
             if where is None:
                 continue
             folded = doc.folded[where[0] : where[1]]
             if _number(folded) is None and not blank.match(folded.strip()):
                 out.append(finding("cell_unreadable", spans=(Span(start=where[0], end=where[1]),),
+                                   keys=(f"legacy.{row.key}{suffix}",) if row.key else (),
                                    raw=doc.text[where[0] : where[1]]))
     return out
 
@@ -259,11 +352,12 @@ def legacy_tables(doc: Document) -> tuple[list[Table], list[Finding]]:
         return [], []
     layout, end, year = found.layout, found.end, found.year
     rows = [_Row(**vars(r)) for r in stat_rows(doc.folded, found.rows, end, len(layout.columns), _words())]
+    rows = _unswallowed(doc.folded, rows, len(layout.columns))
     _assign_keys(doc.folded, rows)
     findings: list[Finding] = []
-    if any(r.glued for r in rows):
-        _decode_glued(doc, rows, layout, findings)
-    findings.extend(_unreadable(doc, rows))
+    if any(r.glued or r.printed is not None for r in rows):
+        _decode(doc, rows, layout, findings)
+    findings.extend(_unreadable(doc, rows, layout))
     table = Table(kind="legacy", template="pre2019", span=Span(start=found.start, end=end),
                   cells=_cells(doc, rows, layout, year))
     return [table], findings
