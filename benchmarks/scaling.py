@@ -9,8 +9,11 @@ machine may be shared; the minimum is the least disturbed run).
   the converters print them) concatenated, over and over, until the size is reached;
 - html: the article of a real site's page (seed 002's paragraphs and its three tables in
   <table>/<tr>/<td> markup with row and column spans, as tests/test_read_html.py lays it out,
-  and the body of the real page ../shared/corpus/pingtan/2015-qu.html) repeated inside one page.
+  and the body of the real page ../shared/corpus/pingtan/2015-qu.html) repeated inside one page;
+- docx: seed 002 written by python-docx (paragraphs, Word tables with merged cells), its body
+  repeated until word/document.xml, the part gongkai inflates and limits, has the size.
 
+The step columns are the growth from the size before, per MB: flat steps are linear growth.
 The floor is measured in the same run: the RSS of a subprocess that only imports gongkai, and
 the time and RSS of parsing one normal corpus report. The table prints time and RSS per MB;
 growth is linear when time/MB stays flat as the size doubles. Past a documented limit
@@ -35,6 +38,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 SOURCES = sorted((ROOT / "corpus").glob("*.txt")) + sorted((ROOT.parent / "shared" / "corpus").rglob("*.txt"))
 PINGTAN = ROOT.parent / "shared" / "corpus" / "pingtan" / "2015-qu.html"
 MB = 1024 * 1024
+# Past the documented limits (docs/robustness.md): 24 MiB of reports is ~9.9 M characters (past
+# read.MAX_TEXT_CHARS), 32 MiB of the page ~1.06 M tags (past read_html.MAX_TAGS), a 17 MiB
+# word/document.xml past read_docx.MAX_DOCUMENT_XML_BYTES. Each must be a clear InputTooLargeError.
+BEYOND = {"txt": 24, "html": 32, "docx": 17}
 
 # Run in the child: import, parse, print what it cost. Nothing of the parent is inherited but the path.
 CHILD = r"""
@@ -105,6 +112,32 @@ def html_input(size: int) -> str:
     return "".join(parts) + tail
 
 
+def docx_input(size: int, path: Path) -> int:
+    """A DOCX whose word/document.xml is seed 002's body (paragraphs and three Word tables with
+    merged cells, as python-docx writes them) repeated until `size` bytes; returns that size.
+    A DOCX is measured by its inflated main part, which is what gongkai reads and limits: the
+    zip of a repeated body is a small fraction of it."""
+    import zipfile
+
+    from test_read_html import PARAGRAPHS, TABLES
+    from test_readers import build_docx
+
+    seed = path.with_name("seed.docx")
+    build_docx(seed, PARAGRAPHS, TABLES)
+    with zipfile.ZipFile(seed) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    head_end, tail_start = xml.index("<w:body>") + len("<w:body>"), xml.rindex("<w:sectPr")
+    head, body, tail = xml[:head_end], xml[head_end:tail_start], xml[tail_start:]
+    copies = max(1, round((size - len(head) - len(tail)) / len(body.encode("utf-8"))))
+    main = (head + body * copies + tail).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, main if name == "word/document.xml" else data)
+    seed.unlink()
+    return len(main)
+
+
 def child(path: Path | None, env: dict[str, str], timeout: float) -> dict:
     cmd = [sys.executable, "-c", CHILD] + ([str(path)] if path else [])
     try:
@@ -128,10 +161,11 @@ def best(path: Path | None, env: dict[str, str], rounds: int, timeout: float) ->
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", default="1,2,4,8,16", help="sizes in MB (MiB), comma-separated")
-    ap.add_argument("--formats", default="txt,html")
+    ap.add_argument("--formats", default="txt,html,docx")
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--timeout", type=float, default=900)
     ap.add_argument("--keep", help="write the inputs to this folder and keep them")
+    ap.add_argument("--no-beyond", action="store_true", help="skip the one input per format past the limits")
     args = ap.parse_args()
     sizes = [float(s) for s in args.sizes.split(",")]
     env = dict(os.environ, PYTHONPATH=str(ROOT))
@@ -143,26 +177,33 @@ def main() -> None:
           f"one corpus report ({SOURCES[0].name}, {SOURCES[0].stat().st_size / 1024:.0f} KB) "
           f"{one['seconds'] * 1000:.0f} ms, {one['rss_kb'] / 1024:.0f} MB RSS")
     print(f"min of {args.rounds} fresh processes per size; RSS/MB is the peak above the import floor, per MB\n")
-    print(f"{'format':6} {'MB':>5} {'chars':>10} {'time s':>8} {'s/MB':>6} {'RSS MB':>7} {'RSS/MB':>7}")
+    print(f"{'format':6} {'MB':>5} {'chars':>10} {'time s':>8} {'s/MB':>6} {'RSS MB':>7} {'RSS/MB':>7}"
+          f" {'step s/MB':>9} {'step RSS/MB':>11}")
     floor_mb = import_floor["rss_kb"] / 1024
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(args.keep or tmp)
         folder.mkdir(parents=True, exist_ok=True)
         for fmt in args.formats.split(","):
-            make = {"txt": text_input, "html": html_input}[fmt]
-            for size in sizes:
-                text = make(int(size * MB))
+            before = None  # (MB, seconds, RSS MB) of the size before: the step from it shows the growth
+            for size in sizes + ([] if args.no_beyond else [BEYOND[fmt]]):
                 path = folder / f"scale-{size:g}mb.{fmt}"
-                path.write_text(text, encoding="utf-8")
-                megabytes = path.stat().st_size / MB
+                if fmt == "docx":
+                    megabytes, chars = docx_input(int(size * MB), path) / MB, "-"
+                else:
+                    text = {"txt": text_input, "html": html_input}[fmt](int(size * MB))
+                    path.write_text(text, encoding="utf-8")
+                    megabytes, chars = path.stat().st_size / MB, f"{len(text):,}"
                 result = best(path, env, args.rounds, args.timeout)
                 if "error" in result:
-                    print(f"{fmt:6} {megabytes:5.1f} {len(text):>10,} {result['error']}")
+                    print(f"{fmt:6} {megabytes:5.1f} {chars:>10} {result['error']}")
                     continue
                 rss = result["rss_kb"] / 1024
-                print(f"{fmt:6} {megabytes:5.1f} {len(text):>10,} {result['seconds']:8.1f} "
-                      f"{result['seconds'] / megabytes:6.2f} {rss:7.0f} {(rss - floor_mb) / megabytes:7.0f}",
+                step = (f" {(result['seconds'] - before[1]) / (megabytes - before[0]):9.2f}"
+                        f" {(rss - before[2]) / (megabytes - before[0]):11.0f}") if before else ""
+                print(f"{fmt:6} {megabytes:5.1f} {chars:>10} {result['seconds']:8.1f} "
+                      f"{result['seconds'] / megabytes:6.2f} {rss:7.0f} {(rss - floor_mb) / megabytes:7.0f}{step}",
                       flush=True)
+                before = (megabytes, result["seconds"], rss)
 
 
 if __name__ == "__main__":

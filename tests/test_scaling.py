@@ -8,7 +8,12 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
+import gongkai
+from gongkai.errors import GongkaiError, InputTooLargeError
 from gongkai.models import Fact, Span
+from gongkai.read import MAX_TEXT_CHARS
 from gongkai.reconcile._view import _View
 from gongkai.reconcile.narrative import _sentence, narrative_proposals
 
@@ -60,3 +65,11 @@ def test_a_sentence_ends_at_the_nearest_mark_of_any_kind():
     text = "甲。乙收到建议3件，提案2件；丙\n丁"
     assert [_sentence(text, Span(start=a, end=b)) for a, b in ((5, 6), (0, 1), (len(text) - 1, len(text)))] == [
         Span(start=2, end=14), Span(start=0, end=1), Span(start=len(text) - 1, end=len(text))]
+
+
+def test_text_past_the_real_limit_is_a_clear_error():
+    """Past read.MAX_TEXT_CHARS (8 Mi characters: 16 MiB of reports is 6.6 M) the refusal is
+    an InputTooLargeError, a GongkaiError, that names the limit, before any stage runs."""
+    with pytest.raises(InputTooLargeError, match=rf"^big: the text read out of it runs past the {MAX_TEXT_CHARS} characters") as caught:
+        gongkai.parse_text("一" * (MAX_TEXT_CHARS + 1), source="big")
+    assert isinstance(caught.value, GongkaiError)
