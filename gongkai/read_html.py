@@ -41,7 +41,7 @@ from .read import Document, cell_text, compose, decode
 
 MAX_SPAN = 500  # a rowspan/colspan past this is a typo or an attack, not a report table
 MAX_DEPTH = 512  # elements open at once (the real pingtan page: 18); parsing slows as depth²
-MAX_TAGS = 400_000  # start and end tags (the real pingtan page: 2,207); each costs the walks tens of µs
+MAX_TAGS = 1_000_000  # start and end tags (the real pingtan page: 2,207; the 16 MiB page of benchmarks/scaling.py: 530,892)
 ARTICLE_SHARE = 0.9  # a child holding this share of the text outside links (and every table) is the article's way
 MIN_TABLE_TEXT = 10  # characters outside links that make an innermost table a data table
 
