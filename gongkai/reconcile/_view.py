@@ -218,10 +218,16 @@ def _fmt(value: Number | None) -> str:
     return str(value)
 
 
+@cache
+def matches(key: str, patterns: tuple[str, ...]) -> bool:
+    """``key`` matches one of the shell patterns (a few keys are asked about many times a report)."""
+    return any(fnmatch(key, p) for p in patterns)
+
+
 def _tolerance(keys: Iterable[str]) -> float:
     """0 for counts; ``amount_tolerance`` when an amount (万元) is among the keys."""
     rules = reconcile_rules()
-    amounts = any(fnmatch(k, p) for k in keys for p in rules.amount_keys)
+    amounts = any(matches(k, rules.amount_keys) for k in keys)
     return rules.amount_tolerance + 1e-9 if amounts else 0
 
 

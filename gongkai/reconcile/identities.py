@@ -11,7 +11,6 @@ table 2's amounts carry the right unit (R2.3, R2.7).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from fnmatch import fnmatch
 from functools import partial
 
 from ..models import Finding, Number
@@ -19,7 +18,7 @@ from ..read import fold
 from ..rules import compiled, finding
 from ..template import Equation, Partition, Subset, TableRules, equations, legacy
 from ._view import (BROKEN, Outcome, _cell_label, _equation, _fmt, _holds, _label, _label_with_column, _side, _tolerance,
-                    _Unassessable, _View, reconcile_rules)
+                    _Unassessable, _View, matches, reconcile_rules)
 
 # --- tables 2, 3, 4: the declared identities (R2.2, R2.5, R3.1–R3.3, R3.5, R4.1–R4.3) ------------
 
@@ -74,9 +73,9 @@ def cell_domain(view: _View) -> Iterator[Outcome]:
     """R2.3/R3.4/R4.4: counts are non-negative integers; amounts non-negative; 增/减 may be negative."""
     rules = reconcile_rules()
     for key, cell in view.cells.items():
-        if cell.value is None or any(fnmatch(key, p) for p in rules.signed_keys):
+        if cell.value is None or matches(key, rules.signed_keys):
             continue
-        amount = any(fnmatch(key, p) for p in rules.amount_keys)
+        amount = matches(key, rules.amount_keys)
         fraction = not amount and isinstance(cell.value, float) and not cell.value.is_integer()
         if cell.value < 0 or fraction:
             yield finding("cell_domain", keys=[key], spans=view.spans([key]), label=_label_with_column(view, key),
