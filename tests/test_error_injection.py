@@ -184,19 +184,13 @@ REPRODUCERS = [
     # -- failures found by the injection (benchmarks/inject_errors.py), strict xfails --
     pytest.param("shanghai-kewei-2024", "delete", "applications.unable.needs_creation.natural",
                  "明确\n| 6 | 0 | 0 | 0 | 0 | 0 | 6 |", "明确\n| 0 | 0 | 0 | 0 | 0 | 6 |",
-                 id="markdown-rows-apart-from-labels-move-up",
-                 marks=_known("markdown rows printed apart from their labels are paired by order even when one row "
-                              "has 6 or 8 cells: 2.没有现成信息需要另行制作 reads 4|…|4 (the row above) instead of "
-                              "6|…|6, 3.补正后申请内容仍不明确 takes 6|…|6, no finding names either")),
+                 id="markdown-rows-apart-from-labels-move-up"),
     pytest.param("shanghai-kewei-2024", "duplicate", "applications.not_processed.reconfirm.natural",
                  "申请\n| 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n|---|---|---|---|---|---|---|\n| 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
                  "|---|---|---|---|---|---|---|\n| 8 |",
                  "申请\n| 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n|---|---|---|---|---|---|---|\n| 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
                  "|---|---|---|---|---|---|---|\n| 8 |",
-                 id="markdown-row-with-an-extra-cell-hands-its-label-to-the-next",
-                 marks=_known("an 8-cell row among rows paired by order: 5.要求行政机关确认或重新出具 reads the next "
-                              "row 8|2|0|0|0|0|10 (natural 8, commercial 2 named by no finding); "
-                              "1.申请人无正当理由逾期不补正 is reported missing instead")),
+                 id="markdown-row-with-an-extra-cell-hands-its-label-to-the-next"),
     pytest.param("004_8bbd43dac0593569", "blank", "applications.new.natural",
                  "本年新收政府信息公开申请数量\t0\t0", "本年新收政府信息公开申请数量\t\t0",
                  id="tab-row-empty-field-shifts-the-row-left",

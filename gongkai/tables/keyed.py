@@ -207,9 +207,13 @@ def _has_values(row: Row) -> bool:
 def _pair_segment(doc: Document, table: TableRules, orphans: list[Row], labels: list[Row], previous: str | None,
                   following: str | None, printed: list[str], position: dict[str, int], anchors: set[str],
                   reading: _Reading) -> None:
-    """Give a run of unlabelled value lines to the rows missing between two anchors."""
-    full = [r for r in orphans if any(len(_fit(r.values, len(table.columns_of(k)))) == len(table.columns_of(k))
-                                      for k in printed)]
+    """Give a run of unlabelled value lines to the rows missing between two anchors. Every line
+    that prints a row's numbers takes part — one of a row's length, or of several numbers (a row
+    that lost or doubled a cell) — and each must have its row's number of cells: a line of six
+    or eight numbers among rows of seven makes the order unconfirmed, never skipped (skipping it
+    would hand the next line to its row). A lone number that fits no row (a page number, an item
+    number) is left to ``_unplaced``."""
+    full = [r for r in orphans if _fits_a_row(r, table, printed) or _filled(r) >= 2]
     if not full:
         return
     lo = position[previous] + 1 if previous in position else 0
@@ -229,6 +233,14 @@ def _pair_segment(doc: Document, table: TableRules, orphans: list[Row], labels: 
         "table_rows_unpaired", keys=tuple(key for k in missing for key in table.cell_keys(k)),
         spans=tuple(Span(start=r.start, end=r.end) for r in full), table=table.number, lines=len(full),
         rows="、".join(_template_label(table, k) for k in missing) or "-"))
+
+
+def _fits_a_row(row: Row, table: TableRules, printed: list[str]) -> bool:
+    return any(len(_fit(row.values, len(table.columns_of(k)))) == len(table.columns_of(k)) for k in printed)
+
+
+def _filled(row: Row) -> int:
+    return sum(1 for t in row.values if t.end > t.start)
 
 
 def _template_label(table: TableRules, key: str) -> str:
