@@ -67,6 +67,38 @@ def test_unreadable_cell_is_none_with_a_finding():
     assert parse_value("约5") == (None, False)
 
 
+
+def _tab_grid(*rows: str) -> str:
+    """Table 3 as a reader's tab grid, each row padded with an empty last field."""
+    lines = ["\t".join(APPLICANT_HEADER) + "\t"] + [row + "\t" for row in rows]
+    return TITLE + "\n".join(lines) + "\n\n四、政府信息公开行政复议、行政诉讼情况\n"
+
+
+def _applicants(report, row):
+    return [report.value(f"applications.{row}.{c}") for c in
+            ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")]
+
+
+def test_an_empty_tab_field_is_a_blank_cell_never_dropped():
+    """本年新收\t\t1\t0\t0\t0\t0\t1\t: the empty field may be a blank 自然人 (the padding at the
+    end dropped) or padding itself (the row then ends on a blank 总计); the numbers never move
+    one column left unsaid: every cell whose place the two readings disagree on is None, and named."""
+    report = gongkai.parse_text(_tab_grid("一、本年新收政府信息公开申请数量\t\t1\t0\t0\t0\t0\t1",
+                                          "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0"))
+    assert _applicants(report, "new") == [None] * 7
+    named = {k for f in report.findings if f.code == "cell_ambiguous" for k in f.keys}
+    assert {"applications.new.natural", "applications.new.commercial", "applications.new.total"} <= named
+    assert _applicants(report, "carried_over") == [0] * 7
+
+
+def test_a_label_spanning_two_fields_still_reads_its_row():
+    """An empty field after the label with no padding to take instead: a colspan, dropped."""
+    report = gongkai.parse_text(TITLE + "\t".join(APPLICANT_HEADER) + "\n"
+                                "一、本年新收政府信息公开申请数量\t\t1\t0\t0\t0\t0\t2\t3\n"
+                                "\n四、政府信息公开行政复议、行政诉讼情况\n")
+    assert _applicants(report, "new") == [1, 0, 0, 0, 0, 2, 3]
+    assert "cell_ambiguous" not in report.codes()
+
 TABLE2_2019 = """某县某局2019年政府信息公开工作年度报告
 二、主动公开政府信息情况
 | 第二十条第（一）项 | | | |

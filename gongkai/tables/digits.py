@@ -244,10 +244,13 @@ def _holds(checks: list[Equation], values: Values) -> bool:
 # --- the search across rows ---------------------------------------------------------------
 
 
-def _candidates(blob: str, n: int, check: Callable[[Values], bool]) -> dict[Values, Cells]:
-    """The readings of one row that satisfy its own identity, keyed by their numbers."""
+def _candidates(blob: str, n: int, check: Callable[[Values], bool],
+                given: list[Cells] | None = None) -> dict[Values, Cells]:
+    """The readings of one row that satisfy its own identity, keyed by their numbers; ``given``:
+    the only readings the row's text allows (a grid row whose empty field is a blank cell or
+    padding), instead of every reading of its numbers."""
     out: dict[Values, Cells] = {}
-    for offsets in readings(blob, n):
+    for offsets in (readings(blob, n) if given is None else given):
         values = _values(blob, offsets)
         if check(values):
             out.setdefault(values, offsets)
@@ -323,12 +326,15 @@ class _Search:
         return True
 
 
-def split_blobs(blobs: dict[str, str], table: TableRules, known: dict[str, Known] | None = None) -> SplitResult:
+def split_blobs(blobs: dict[str, str], table: TableRules, known: dict[str, Known] | None = None,
+                given: dict[str, list[Cells]] | None = None) -> SplitResult:
     """Decode the run-together rows of ``table`` with its hard identities (rules/table_*.toml).
 
     ``blobs`` maps a row key (``new``, ``denied.state_secret``, ``fees`` …; ``row`` for a
     single-row table) to the row's digit text, without the next label's item number; ``known``
-    holds the rows read cell by cell (None for a blank cell), which the identities may use.
+    holds the rows read cell by cell (None for a blank cell), which the identities may use;
+    ``given``, per row, the only readings its text allows (offsets into its blob), when the
+    cells are printed apart but their columns are open (an empty grid field at either end).
     Returns, per decided row, the (start, end) offsets of each cell inside its blob; per
     undecided row, the candidate readings; and the findings (their keys name the cells; the
     caller adds spans).
@@ -339,7 +345,8 @@ def split_blobs(blobs: dict[str, str], table: TableRules, known: dict[str, Known
     findings: list[Finding] = []
     for row, blob in blobs.items():
         try:
-            found = _candidates(blob, layout.cells[row], partial(_holds, layout.row_checks[row]))
+            found = _candidates(blob, layout.cells[row], partial(_holds, layout.row_checks[row]),
+                                (given or {}).get(row))
         except _Capped:
             findings.append(finding("split_capped", keys=layout.keys[row], digits=blob, limit=MAX_CANDIDATES))
             continue

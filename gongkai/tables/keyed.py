@@ -18,7 +18,7 @@ from ..models import Cell, Finding, Number, Section, Span, Table
 from ..read import Document
 from ..rules import compiled, finding
 from ..template import RowRule, TableRules, cell_rules
-from .digits import split_blobs
+from .digits import Cells, split_blobs
 from .layout import Row, Tok, lines_of, rows_of, split_line
 
 _SPACE = regex.compile(r"\s+")
@@ -211,9 +211,9 @@ def _pair_segment(doc: Document, table: TableRules, orphans: list[Row], labels: 
     that prints a row's numbers takes part — one of a row's length, or of several numbers (a row
     that lost or doubled a cell) — and each must have its row's number of cells: a line of six
     or eight numbers among rows of seven makes the order unconfirmed, never skipped (skipping it
-    would hand the next line to its row). A lone number that fits no row (a page number, an item
-    number) is left to ``_unplaced``."""
-    full = [r for r in orphans if _fits_a_row(r, table, printed) or _filled(r) >= 2]
+    would hand the next line to its row). A lone number or a line of blank marks that fits no
+    row (a page number, an item number, a header's dashes) is left to ``_unplaced``."""
+    full = [r for r in orphans if _fits_a_row(r, table, printed) or _numbers(doc, r) >= 2]
     if not full:
         return
     lo = position[previous] + 1 if previous in position else 0
@@ -239,8 +239,8 @@ def _fits_a_row(row: Row, table: TableRules, printed: list[str]) -> bool:
     return any(len(_fit(row.values, len(table.columns_of(k)))) == len(table.columns_of(k)) for k in printed)
 
 
-def _filled(row: Row) -> int:
-    return sum(1 for t in row.values if t.end > t.start)
+def _numbers(doc: Document, row: Row) -> int:
+    return sum(1 for t in row.values if parse_value(t.folded(doc))[0] is not None)
 
 
 def _template_label(table: TableRules, key: str) -> str:
@@ -260,6 +260,7 @@ class _Reading:
     unmapped: list[Cell] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     paired: list[tuple[str, str, list[Tok]]] = field(default_factory=list)  # key, label, values on other lines
+    aligned: dict[str, list[Cells]] = field(default_factory=dict)  # row key → its blob's readings, when given
     region: tuple[int, int] | None = None
 
 
@@ -271,6 +272,23 @@ def _fit(values: list[Tok], n: int) -> list[Tok]:
     while len(values) > n and values[-1].end == values[-1].start:
         values.pop()
     return values
+
+
+def _alignments(values: list[Tok], n: int) -> list[list[Tok]]:
+    """Every way to drop empty cells from the ends of a row to leave its n cells: a grid's empty
+    field beside the numbers may be a colspan or padding (dropped) or a blank cell (kept). Two
+    ways that seat the numbers differently are two readings of the row (``\t\t0\t…\t0\t``:
+    a blank 自然人, or a blank 总计), left to the identities; ``_fit`` takes the first."""
+    lead = next((i for i, t in enumerate(values) if t.end > t.start), len(values))
+    trail = next((i for i, t in enumerate(reversed(values)) if t.end > t.start), len(values))
+    extra = len(values) - n
+    out: list[list[Tok]] = []
+    for k in range(min(lead, extra), -1, -1):  # leading cells dropped, most first (as _fit)
+        if extra - k <= trail:
+            aligned = values[k : len(values) - (extra - k)]
+            if [t.end > t.start for t in aligned] not in ([t.end > t.start for t in a] for a in out):
+                out.append(aligned)
+    return out
 
 
 def _is_blob(doc: Document, values: list[Tok], n: int) -> bool:
@@ -299,7 +317,14 @@ def _read_row(doc: Document, kind: str, table: TableRules, key: str, label: str,
     columns = table.columns_of(key)
     n = len(columns)
     fitted = _fit(values, n)
-    if len(fitted) == n:
+    aligned = _alignments(values, n) if len(values) > n else []
+    filled = [t for t in values if t.end > t.start]
+    if len(aligned) > 1 and all(_NUMBER_CELL.fullmatch(t.folded(doc)) for t in filled):
+        blob = Tok(filled[0].start, filled[-1].end)  # the empty field's place is open: the identities choose
+        reading.blobs[key] = (blob, label)
+        reading.aligned[key] = [tuple(None if t.end == t.start else (t.start - blob.start, t.end - blob.start)
+                                      for t in a) for a in aligned]
+    elif len(fitted) == n:
         reading.cells[key] = [_cell(doc, t, _full_key(kind, key, c), label, printed, reading)
                               for t, (c, printed) in zip(fitted, columns)]
     elif _is_blob(doc, fitted, n):
@@ -523,7 +548,7 @@ def _split_blobs(doc: Document, table: TableRules, reading: _Reading) -> None:
         return
     blobs = {row: tok.folded(doc) for row, (tok, _) in reading.blobs.items()}
     known = {row: tuple(c.value for c in cells) for row, cells in reading.cells.items()}
-    result = split_blobs(blobs, table, known)
+    result = split_blobs(blobs, table, known, reading.aligned)
     for row, (tok, label) in reading.blobs.items():
         keys = list(zip(table.cell_keys(row), (printed for _, printed in (table.columns if table.shape == "single_row"
                                                                           else table.columns_of(row)))))
