@@ -10,7 +10,7 @@ import re
 import pytest
 
 from conftest import CORPUS, shared
-from gongkai.tables.digits import MAX_CANDIDATES, split_blobs, splits_of
+from gongkai.tables.digits import MAX_CANDIDATES, readings, split_blobs, splits_of
 from gongkai.template import generation
 
 T2021 = generation("2021")
@@ -138,6 +138,25 @@ def test_a_stray_space_inside_a_number_is_read_through():
     cells = result.splits["new"]
     assert [("8 01000081"[a:b]).replace(" ", "") for a, b in cells] == ["80", "1", "0", "0", "0", "0", "81"]
 
+
+
+@pytest.mark.parametrize("text,n,expected", [
+    ("0 5 5", 2, {("0", "55")}),  # a single space between digits may be stray
+    ("0\t0\t5\t5", 3, set()),  # a tab is a cell boundary: four numbers are never three cells
+    ("88283\t88283", 1, set()),
+    ("88283 | 88283", 1, set()),
+    ("0  5 5", 2, {("0", "55")}),  # a wider gap is a boundary too, the single space is not
+])
+def test_no_number_is_ever_joined_across_a_cell_boundary(text, n, expected):
+    got = {tuple(text[a:b].replace(" ", "") for a, b in cells) for cells in readings(text, n) if None not in cells}
+    assert got == expected
+
+
+def test_cells_run_together_inside_a_field_are_still_cut():
+    """A field of a tab grid holding several cells' digits is cut; the tab itself is never crossed."""
+    got = {tuple("80\t1000081"[a:b] for a, b in cells) for cells in readings("80\t1000081", 7) if None not in cells}
+    assert ("80", "1", "0", "0", "0", "0", "81") in got
+    assert all("\t" not in cell for cells in got for cell in cells)
 
 # --- the nine Hebei crawler files -------------------------------------------------------------
 

@@ -99,6 +99,27 @@ def test_a_label_spanning_two_fields_still_reads_its_row():
     assert _applicants(report, "new") == [1, 0, 0, 0, 0, 2, 3]
     assert "cell_ambiguous" not in report.codes()
 
+
+TABLE2_TABS = ("某县某局2021年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+               "第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+               "规章\t0\t0\t0\n行政规范性文件\t0\t5\t5\n"
+               "第二十条第（六）项\n信息内容\t本年处理决定数量\n行政处罚\t7\n行政强制\t88283\n"
+               "三、收到和处理政府信息公开申请情况\n")
+
+
+@pytest.mark.parametrize("old,new,row", [
+    ("行政强制\t88283", "行政强制\t88283\t88283", "enforcement"),
+    ("行政规范性文件\t0\t5\t5", "行政规范性文件\t0\t0\t5\t5", "normative_documents"),
+], ids=["two-numbers-for-one-cell", "four-numbers-for-three-cells"])
+def test_more_numbers_than_cells_apart_by_tabs_are_flagged_never_glued(old, new, row):
+    assert gongkai.parse_text(TABLE2_TABS).values()["proactive.enforcement.decisions"] == 88283
+    report = gongkai.parse_text(TABLE2_TABS.replace(old, new))
+    values = report.values()
+    assert not any(v is not None for k, v in values.items() if k.startswith(f"proactive.{row}."))
+    unread = {k for f in report.findings if f.code == "table_row_unread" for k in f.keys}
+    assert any(k.startswith(f"proactive.{row}.") for k in unread)
+    assert values["proactive.penalties.decisions"] == 7  # the other rows are read
+
 TABLE2_2019 = """某县某局2019年政府信息公开工作年度报告
 二、主动公开政府信息情况
 | 第二十条第（一）项 | | | |

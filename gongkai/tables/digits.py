@@ -125,10 +125,11 @@ def readings(text: str, n: int, steps: int = MAX_STEPS) -> Iterator[Cells]:
     """Every way a row's printed numbers can be its ``n`` cells.
 
     One run of digits: cells run together (``801000081``). Several runs: either cells run
-    together with a slip of whitespace that may fall inside a number (``80 1000081``), or one
-    number per cell with the blank cells lost from the text (``0 0 0 0 0 0`` for seven cells):
-    both kinds of reading are offered, and the identities choose. Too few digits for the
-    cells even run together: only the lost-blanks reading is left.
+    together with a slip of a single space that may fall inside a number (``80 1000081``; never
+    a tab, a pipe or a line break), or one number per cell with the blank cells lost from the
+    text (``0 0 0 0 0 0`` for seven cells): both kinds of reading are offered, and the
+    identities choose. Too few digits for the cells even run together: only the lost-blanks
+    reading is left. More numbers than cells, apart by cell boundaries: no reading at all.
     """
     tokens = _tokens(text)
     if not tokens:
@@ -144,11 +145,27 @@ def readings(text: str, n: int, steps: int = MAX_STEPS) -> Iterator[Cells]:
 
 
 def _squeezed_splits(text: str, n: int, steps: int) -> Iterator[Cells]:
-    """Splits of the digits with the whitespace between them taken out, mapped back to ``text``."""
-    origin = [i for i, ch in enumerate(text) if not ch.isspace()]
+    """Splits of the digits with each stray space taken out, mapped back to ``text``. Only a
+    single space between two digits may fall inside a number; a tab, a pipe, a line break or a
+    wider gap is a cell boundary of the text (a reader's grid, markdown), and no number is ever
+    joined across it (``88283\t88283`` is two numbers, never 8828388283)."""
+    origin = [i for i, ch in enumerate(text) if not _stray(text, i)]
     squeezed = "".join(text[i] for i in origin)
     for offsets in splits_of(squeezed, n, steps):
         yield tuple((origin[s], origin[e - 1] + 1) for s, e in offsets)
+
+
+def _stray(text: str, i: int) -> bool:
+    """``text[i]`` is a single space between two digits."""
+    return text[i] in " \u3000" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+
+
+def has_reading(text: str, n: int) -> bool:
+    """The row's printed numbers can be its ``n`` cells in at least one way (``readings``)."""
+    try:
+        return next(iter(readings(text, n)), None) is not None
+    except _Capped:
+        return True
 
 
 def _most_cells(blob: str) -> int:

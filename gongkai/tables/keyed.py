@@ -18,7 +18,7 @@ from ..models import Cell, Finding, Number, Section, Span, Table
 from ..read import Document
 from ..rules import compiled, finding
 from ..template import RowRule, TableRules, cell_rules
-from .digits import Cells, split_blobs
+from .digits import Cells, has_reading, split_blobs
 from .layout import Row, Tok, lines_of, rows_of, split_line
 
 _SPACE = regex.compile(r"\s+")
@@ -293,9 +293,11 @@ def _alignments(values: list[Tok], n: int) -> list[list[Tok]]:
 
 def _is_blob(doc: Document, values: list[Tok], n: int) -> bool:
     """Only numbers, but not one per column: cells run together (``801000081``), a number split
-    by a stray space, or blank cells lost from the text. ``digits`` weighs the readings."""
+    by a stray space, or blank cells lost from the text. ``digits`` weighs the readings; a row
+    that has none (more numbers than cells, apart by tabs) is no blob but a row unread."""
     filled = [t for t in values if t.end > t.start]
-    return bool(filled) and len(values) != n and all(_NUMBER_CELL.fullmatch(t.folded(doc)) for t in filled)
+    return (bool(filled) and len(values) != n and all(_NUMBER_CELL.fullmatch(t.folded(doc)) for t in filled)
+            and has_reading(doc.folded[filled[0].start : filled[-1].end], n))
 
 
 def _cell(doc: Document, tok: Tok, key: str | None, row: str, column: str, reading: _Reading) -> Cell:
