@@ -120,6 +120,22 @@ def test_more_numbers_than_cells_apart_by_tabs_are_flagged_never_glued(old, new,
     assert any(k.startswith(f"proactive.{row}.") for k in unread)
     assert values["proactive.penalties.decisions"] == 7  # the other rows are read
 
+
+TABLE2_INLINE = ("某省某厅2021年度政府信息公开工作报告　　二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数"
+                 "本年废止件数现行有效件数规章000行政规范性文件100第二十条第（五）项信息内容本年处理决定数量行政许可273"
+                 "第二十条第（六）项信息内容本年处理决定数量行政处罚54行政强制0第二十条第（八）项信息内容本年收费金额"
+                 "（单位：万元）行政事业性收费739.0766　　三、收到和处理政府信息公开申请情况\n")
+
+
+def test_two_amounts_run_together_are_unreadable_never_a_number_never_printed():
+    """Crawler text, cells run together: 739.0766739.0766 holds two decimal points, so it is two
+    amounts (or a misprint), never 739.0766739 — the cell is None, and named."""
+    assert gongkai.parse_text(TABLE2_INLINE).values()["proactive.fees.amount"] == 739.0766
+    report = gongkai.parse_text(TABLE2_INLINE.replace("739.0766", "739.0766739.0766"))
+    assert report.values()["proactive.fees.amount"] is None
+    assert "proactive.fees.amount" in {k for f in report.findings if f.code == "cell_unreadable" for k in f.keys}
+    assert report.values()["proactive.licensing.decisions"] == 273
+
 TABLE2_2019 = """某县某局2019年政府信息公开工作年度报告
 二、主动公开政府信息情况
 | 第二十条第（一）项 | | | |

@@ -419,6 +419,7 @@ def _is_subtotal(values: list, j: int, table: TableRules) -> bool:
 
 _CELL_SEPARATOR = regex.compile(r"[|\t]")
 _VALUE_RUN = regex.compile(r"(?:\d[\d,]*(?:\.\d+)?|[/—–\-])+")
+_MORE_DECIMALS = regex.compile(r"(?:\.\d+)+")  # a value run that stops inside a number of two points
 
 
 def _inline_lines(doc: Document, rows: list[Row], table: TableRules) -> list[Row]:
@@ -446,6 +447,8 @@ def _read_inline(doc: Document, kind: str, table: TableRules, row: Row, reading:
         b = at[found[i + 1].start] if i + 1 < len(found) else len(text)
         run = _VALUE_RUN.search(text, a, b)
         r_start, r_end = (run.start(), run.end()) if run else (b, b)
+        if (more := _MORE_DECIMALS.match(text, r_end, b)) is not None:
+            r_end = more.end()  # amounts run together (739.0766739.0766): the whole stretch, unreadable
         if r_end < len(text) and text[r_end] in ".、" and not text[r_end + 1 : r_end + 2].isdigit():
             r_end -= 1  # the next label's item number (2.其他…)
         label_from = m.start if previous_end is None else previous_end
