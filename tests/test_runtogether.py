@@ -84,6 +84,22 @@ def test_broken_column_identities_are_said_and_only_row_unique_rows_kept():
     result = split_blobs(blobs, T2021.table("applications"))
     assert "identities_broken" in [f.code for f in result.findings]
     assert _values(blobs, result)["new"] == (4, 0, 0, 0, 0, 0, 4)  # unique under its row sum
+    # … and named: the finding names the rows without which a reading would hold
+    (broken,) = [f for f in result.findings if f.code == "identities_broken"]
+    assert {f"applications.new.{c}" for c in APPLICANT_COLUMNS} <= set(broken.keys)
+    assert {f"applications.carried_forward.{c}" for c in APPLICANT_COLUMNS} <= set(broken.keys)
+    assert not {k for k in broken.keys if k.startswith("applications.granted.")}
+
+
+def test_a_row_that_lost_a_digit_is_named_when_the_columns_break():
+    """110000011 printed 0000011 (a digit lost): its row sum still reads 0|0|0|0|0|1|1, but no
+    reading of the table satisfies the column identities; without that row one would, so the
+    finding names its cells — it is never read silently."""
+    blobs = _table3(new="0000011", granted="100000010", unable_not_held="1000001", closed="110000011")
+    result = split_blobs(blobs, T2021.table("applications"))
+    (broken,) = [f for f in result.findings if f.code == "identities_broken"]
+    assert {"applications.new.natural", "applications.new.other_org"} <= set(broken.keys)
+    assert "0000011" in broken.message
 
 
 def test_table4_groups_decide_a_fifteen_cell_blob():

@@ -16,7 +16,8 @@ identity gives it the same numbers; otherwise its cells stay None and a ``cell_a
 finding lists the candidates — never a guess. A row whose own identity no split can satisfy is
 an error in the report (or the crawl): it is left None with ``identities_broken``, and the other
 rows are still solved around it. When the column identities cannot hold for any reading, that is
-said too, and only rows whose row identity alone decides them are kept.
+said too, naming the rows that may be at fault (those without which a reading would hold), and
+only rows whose row identity alone decides them are kept.
 
 Table 2 has no hard identity inside a row (its roll-forward needs last year's report), so a
 run-together 规范性文件 row such as ``5225`` (5|2|25? 5|22|5? 52|2|5?) is decided only when a
@@ -292,6 +293,7 @@ class _Search:
 
     options: dict[str, list[Known]]  # readable rows only; others are wildcards
     equations: list[Equation]
+    enough: int = MAX_SOLUTIONS  # readings collected before stopping (1: is there any?)
     nodes: int = 0
     capped: bool = False
     solutions: int = 0
@@ -308,7 +310,7 @@ class _Search:
 
     def _assign(self, order: list[str], i: int, chosen: dict[str, Values]) -> None:
         self.nodes += 1
-        if self.nodes > MAX_NODES or self.solutions >= MAX_SOLUTIONS:
+        if self.nodes > MAX_NODES or self.solutions >= self.enough:
             raise _Capped
         if i == len(order):
             self.solutions += 1
@@ -387,7 +389,9 @@ def _verdict(blobs, layout: _Layout, options: dict[str, dict[Values, Cells]], fi
                                 limit=MAX_SOLUTIONS))
         readings = {r: set(o) for r, o in options.items()}
     elif options and search.solutions == 0:
-        findings.append(finding("identities_broken", keys=(), digits="; ".join(blobs[r] for r in options if r in blobs),
+        at_fault = _at_fault(layout, search.options)
+        findings.append(finding("identities_broken", keys=tuple(k for r in at_fault for k in layout.keys[r]),
+                                digits="; ".join(blobs[r] for r in at_fault if r in blobs) or "-",
                                 reason=layout.across))
         readings = {r: set(o) for r, o in options.items()}
     else:
@@ -407,6 +411,24 @@ def _verdict(blobs, layout: _Layout, options: dict[str, dict[Values, Cells]], fi
             findings.append(finding("cell_ambiguous", keys=[layout.keys[row][c] for c in sorted(open_columns)],
                                     digits=blobs[row], candidates=_listed(ambiguous[row])))
     return SplitResult(splits=splits, undecided=undecided, ambiguous=ambiguous, findings=findings)
+
+
+
+
+def _at_fault(layout: _Layout, options: dict[str, list[Known]]) -> list[str]:
+    """When no reading satisfies the identities across rows: the rows that may be at fault —
+    each row without which some reading would satisfy them (a lost or doubled digit in it, say);
+    when no single row is, every row read that the identities tie. Those rows are then read by
+    their own identity alone, so the finding names their cells: never a silent reading."""
+    suspects = []
+    for row in options:
+        without = _Search({r: v for r, v in options.items() if r != row}, layout.equations, enough=1)
+        without.run()
+        if without.capped or without.solutions:
+            suspects.append(row)
+    tied = {r for terms in layout.equations for r, _, _ in terms}
+    return [r for r in layout.keys if r in (suspects or tied & set(options))]
+
 
 
 SHOWN = 6  # candidate readings a message lists before it only counts the rest
