@@ -413,8 +413,6 @@ def _verdict(blobs, layout: _Layout, options: dict[str, dict[Values, Cells]], fi
     return SplitResult(splits=splits, undecided=undecided, ambiguous=ambiguous, findings=findings)
 
 
-
-
 def _at_fault(layout: _Layout, options: dict[str, list[Known]]) -> list[str]:
     """When no reading satisfies the identities across rows: the rows that may be at fault —
     each row without which some reading would satisfy them (a lost or doubled digit in it, say);
@@ -428,7 +426,6 @@ def _at_fault(layout: _Layout, options: dict[str, list[Known]]) -> list[str]:
             suspects.append(row)
     tied = {r for terms in layout.equations for r, _, _ in terms}
     return [r for r in layout.keys if r in (suspects or tied & set(options))]
-
 
 
 SHOWN = 6  # candidate readings a message lists before it only counts the rest
