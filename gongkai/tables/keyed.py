@@ -338,6 +338,14 @@ def _read_row(doc: Document, kind: str, table: TableRules, key: str, label: str,
             spans=tuple(Span(start=t.start, end=t.end) for t in fitted if t.end > t.start),
             table=table.number, label=label, expected=n, found=len(fitted)))
         reading.unmapped.extend(_cell(doc, t, None, label, "", reading) for t in fitted if t.end > t.start)
+        filled = [t for t in fitted if t.end > t.start]
+        if len(fitted) > n and all(_NUMBER_CELL.fullmatch(t.folded(doc)) for t in filled):
+            # more numbers than cells, apart by cell boundaries: the row is there, its cells are
+            # None (pointing at its numbers), never a shorter row read by position
+            run = Tok(filled[0].start, filled[-1].end)
+            reading.cells[key] = [Cell(key=_full_key(kind, key, c), value=None, raw=run.raw(doc),
+                                       span=Span(start=run.start, end=run.end), row=label, column=printed,
+                                       page=doc.page_of(run.start)) for c, printed in columns]
 
 
 def _read_rows(doc: Document, kind: str, table: TableRules, rows: list[Row], reading: _Reading) -> None:
