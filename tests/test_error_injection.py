@@ -170,46 +170,28 @@ REPRODUCERS = [
     # -- failures found by the injection (benchmarks/inject_errors.py), strict xfails --
     pytest.param("shanghai-kewei-2024", "delete", "applications.unable.needs_creation.natural",
                  "明确\n| 6 | 0 | 0 | 0 | 0 | 0 | 6 |", "明确\n| 0 | 0 | 0 | 0 | 0 | 6 |",
-                 id="markdown-rows-apart-from-labels-move-up",
-                 marks=_known("markdown rows printed apart from their labels are paired by order even when one row "
-                              "has 6 or 8 cells: 2.没有现成信息需要另行制作 reads 4|…|4 (the row above) instead of "
-                              "6|…|6, 3.补正后申请内容仍不明确 takes 6|…|6, no finding names either")),
+                 id="markdown-rows-apart-from-labels-move-up"),
     pytest.param("shanghai-kewei-2024", "duplicate", "applications.not_processed.reconfirm.natural",
                  "申请\n| 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n|---|---|---|---|---|---|---|\n| 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
                  "|---|---|---|---|---|---|---|\n| 8 |",
                  "申请\n| 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n|---|---|---|---|---|---|---|\n| 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |\n"
                  "|---|---|---|---|---|---|---|\n| 8 |",
-                 id="markdown-row-with-an-extra-cell-hands-its-label-to-the-next",
-                 marks=_known("an 8-cell row among rows paired by order: 5.要求行政机关确认或重新出具 reads the next "
-                              "row 8|2|0|0|0|0|10 (natural 8, commercial 2 named by no finding); "
-                              "1.申请人无正当理由逾期不补正 is reported missing instead")),
+                 id="markdown-row-with-an-extra-cell-hands-its-label-to-the-next"),
     pytest.param("004_8bbd43dac0593569", "blank", "applications.new.natural",
                  "本年新收政府信息公开申请数量\t0\t0", "本年新收政府信息公开申请数量\t\t0",
-                 id="tab-row-empty-field-shifts-the-row-left",
-                 marks=_known("an empty tab field (\\t\\t) is dropped, the row's numbers shift left and the blank "
-                              "lands on 总计 (cell_blank names total only): natural reads commercial's 0; with "
-                              "\\t\\t1\\t0\\t0\\t0\\t0\\t1 natural reads 1 and other_org 1, named by no finding")),
+                 id="tab-row-empty-field-shifts-the-row-left"),
     pytest.param("huaian-shi-2024.pdf", "duplicate", "proactive.enforcement.decisions",
                  "行政强制\t88283\n", "行政强制\t88283\t88283\n",
-                 id="table2-two-numbers-glued-across-a-tab",
-                 marks=_known("a one-cell row of table 2 printing two numbers apart by a tab is read as one number "
-                              "8828388283 (the stray-space reading taken across a tab), no finding")),
+                 id="table2-two-numbers-glued-across-a-tab"),
     pytest.param("huaian-hongze-2023.pdf", "duplicate", "proactive.normative_documents.issued",
                  "行政规范性文件\t0\t5\t5", "行政规范性文件\t0\t0\t5\t5",
-                 id="table2-four-numbers-for-three-cells-glued-across-a-tab",
-                 marks=_known("行政规范性文件 0\\t0\\t5\\t5 for three cells reads 0|0|55 (5 and 5 glued across a "
-                              "tab): repealed 5 → 0 and in_force 5 → 55, no finding")),
+                 id="table2-four-numbers-for-three-cells-glued-across-a-tab"),
     pytest.param("hebei-gxt-2021", "duplicate", "proactive.fees.amount",
                  "行政事业性收费739.0766", "行政事业性收费739.0766739.0766",
-                 id="table2-run-together-decimal-cut-anywhere",
-                 marks=_known("行政事业性收费739.0766739.0766 (two amounts run together) reads 739.0766739, a "
-                              "number never printed, with no finding")),
+                 id="table2-run-together-decimal-cut-anywhere"),
     pytest.param("hebei-kjt-2022", "delete", "applications.new.natural",
                  "本年新收政府信息公开申请数量110000011二", "本年新收政府信息公开申请数量0000011二",
-                 id="run-together-row-kept-when-the-table-has-no-reading",
-                 marks=_known("本年新收 110000011 → 0000011: no reading satisfies the column identities "
-                              "(identities_broken, but with no keys); the row is still read by its own identity as "
-                              "0|0|0|0|0|1|1, so natural 11 → 0 and other_org 0 → 1 are named by no finding")),
+                 id="run-together-row-kept-when-the-table-has-no-reading"),
     pytest.param("pingtan-2014-guanweihui", "delete", "legacy.proactive.channel.website.cumulative",
                  "1、政府网站公开数 条 2543 78967", "1、政府网站公开数 条 2543",
                  id="pre2019-row-left-with-one-number"),

@@ -69,3 +69,52 @@ def test_a_label_with_another_rows_number_or_two_characters_off_is_not_matched()
     for label in ("9.属于三类内部事物信息", "5.属于三类外部事物信息"):  # no row 9.; two edits
         r = _parse("一、本年新收政府信息公开申请数量 1 0 0 0 0 0 1\n" + label + " 1 0 0 0 0 0 1\n")
         assert "applications.denied.internal.natural" not in r.values(), label
+
+
+
+def _unpaired_keys(report) -> set[str]:
+    return {k for f in report.findings if f.code == "table_rows_unpaired" for k in f.keys}
+
+
+# Three lines apart from their labels, and of the three labels only two printed (予以公开's lost
+# in conversion): the lines pair with the three template rows between the anchors.
+LABEL_LOST = (
+    "一、本年新收政府信息公开申请数量 5 0 0 0 0 0 5\n"
+    "二、上年结转政府信息公开申请数量 1 0 0 0 0 0 1\n"
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）\n"
+    "（三）不予公开 1.属于国家秘密\n"
+    "3 0 0 0 0 0 3\n2 0 0 0 0 0 2\n1 0 0 0 0 0 1\n"
+    "2.其他法律行政法规禁止公开 0 0 0 0 0 0 0\n"
+)
+
+
+def test_lines_pair_with_the_template_rows_when_a_label_is_lost():
+    r = _parse(LABEL_LOST)
+    assert _row(r, "granted") == [3, 0, 0, 0, 0, 0, 3]
+    assert _row(r, "partial") == [2, 0, 0, 0, 0, 0, 2]
+    assert _row(r, "denied.state_secret") == [1, 0, 0, 0, 0, 0, 1]
+
+
+def _never_skipped(body: str) -> None:
+    r = _parse(body)
+    for key in ("granted", "partial", "denied.state_secret"):
+        assert _row(r, key) == [None] * 7, key
+        assert f"applications.{key}.natural" in _unpaired_keys(r), key
+    assert _row(r, "denied.prohibited") == [0] * 7  # the rows around are still read
+
+
+def test_a_line_that_lost_a_cell_is_never_skipped_in_the_order():
+    """Six numbers for seven cells: skipping the line would pair the other two with the two
+    printed labels (3|…|3 on 部分公开, a row down); the order is unconfirmed instead."""
+    _never_skipped(LABEL_LOST.replace("2 0 0 0 0 0 2\n", "0 0 0 0 0 2\n"))
+
+
+def test_a_line_with_an_extra_cell_is_never_skipped_either():
+    _never_skipped(LABEL_LOST.replace("2 0 0 0 0 0 2\n", "2 0 0 0 0 0 0 2\n"))
+
+
+def test_a_lone_number_among_the_lines_is_unplaced_not_a_row():
+    """A stray number on a line of its own (a page number) is no row: the order still holds."""
+    r = _parse(LABEL_LOST.replace("2 0 0 0 0 0 2\n", "2 0 0 0 0 0 2\n17\n"))
+    assert _row(r, "partial") == [2, 0, 0, 0, 0, 0, 2] and _row(r, "denied.state_secret") == [1, 0, 0, 0, 0, 0, 1]
+    assert "table_numbers_unplaced" in r.codes() and "table_rows_unpaired" not in r.codes()

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from conftest import CORPUS, shared
-from gongkai.tables.digits import MAX_CANDIDATES, split_blobs, splits_of
+from gongkai.tables.digits import MAX_CANDIDATES, readings, split_blobs, splits_of
 from gongkai.template import generation
 
 T2021 = generation("2021")
@@ -84,6 +84,22 @@ def test_broken_column_identities_are_said_and_only_row_unique_rows_kept():
     result = split_blobs(blobs, T2021.table("applications"))
     assert "identities_broken" in [f.code for f in result.findings]
     assert _values(blobs, result)["new"] == (4, 0, 0, 0, 0, 0, 4)  # unique under its row sum
+    # … and named: the finding names the rows without which a reading would hold
+    (broken,) = [f for f in result.findings if f.code == "identities_broken"]
+    assert {f"applications.new.{c}" for c in APPLICANT_COLUMNS} <= set(broken.keys)
+    assert {f"applications.carried_forward.{c}" for c in APPLICANT_COLUMNS} <= set(broken.keys)
+    assert not {k for k in broken.keys if k.startswith("applications.granted.")}
+
+
+def test_a_row_that_lost_a_digit_is_named_when_the_columns_break():
+    """110000011 printed 0000011 (a digit lost): its row sum still reads 0|0|0|0|0|1|1, but no
+    reading of the table satisfies the column identities; without that row one would, so the
+    finding names its cells — it is never read silently."""
+    blobs = _table3(new="0000011", granted="100000010", unable_not_held="1000001", closed="110000011")
+    result = split_blobs(blobs, T2021.table("applications"))
+    (broken,) = [f for f in result.findings if f.code == "identities_broken"]
+    assert {"applications.new.natural", "applications.new.other_org"} <= set(broken.keys)
+    assert "0000011" in broken.message
 
 
 def test_table4_groups_decide_a_fifteen_cell_blob():
@@ -138,6 +154,25 @@ def test_a_stray_space_inside_a_number_is_read_through():
     cells = result.splits["new"]
     assert [("8 01000081"[a:b]).replace(" ", "") for a, b in cells] == ["80", "1", "0", "0", "0", "0", "81"]
 
+
+
+@pytest.mark.parametrize("text,n,expected", [
+    ("0 5 5", 2, {("0", "55")}),  # a single space between digits may be stray
+    ("0\t0\t5\t5", 3, set()),  # a tab is a cell boundary: four numbers are never three cells
+    ("88283\t88283", 1, set()),
+    ("88283 | 88283", 1, set()),
+    ("0  5 5", 2, {("0", "55")}),  # a wider gap is a boundary too, the single space is not
+])
+def test_no_number_is_ever_joined_across_a_cell_boundary(text, n, expected):
+    got = {tuple(text[a:b].replace(" ", "") for a, b in cells) for cells in readings(text, n) if None not in cells}
+    assert got == expected
+
+
+def test_cells_run_together_inside_a_field_are_still_cut():
+    """A field of a tab grid holding several cells' digits is cut; the tab itself is never crossed."""
+    got = {tuple("80\t1000081"[a:b] for a, b in cells) for cells in readings("80\t1000081", 7) if None not in cells}
+    assert ("80", "1", "0", "0", "0", "0", "81") in got
+    assert all("\t" not in cell for cells in got for cell in cells)
 
 # --- the nine Hebei crawler files -------------------------------------------------------------
 

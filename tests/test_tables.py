@@ -67,6 +67,76 @@ def test_unreadable_cell_is_none_with_a_finding():
     assert parse_value("约5") == (None, False)
 
 
+
+def _tab_grid(*rows: str) -> str:
+    """Table 3 as a reader's tab grid, each row padded with an empty last field."""
+    lines = ["\t".join(APPLICANT_HEADER) + "\t"] + [row + "\t" for row in rows]
+    return TITLE + "\n".join(lines) + "\n\n四、政府信息公开行政复议、行政诉讼情况\n"
+
+
+def _applicants(report, row):
+    return [report.value(f"applications.{row}.{c}") for c in
+            ("natural", "commercial", "research", "nonprofit", "legal", "other_org", "total")]
+
+
+def test_an_empty_tab_field_is_a_blank_cell_never_dropped():
+    """本年新收\t\t1\t0\t0\t0\t0\t1\t: the empty field may be a blank 自然人 (the padding at the
+    end dropped) or padding itself (the row then ends on a blank 总计); the numbers never move
+    one column left unsaid: every cell whose place the two readings disagree on is None, and named."""
+    report = gongkai.parse_text(_tab_grid("一、本年新收政府信息公开申请数量\t\t1\t0\t0\t0\t0\t1",
+                                          "二、上年结转政府信息公开申请数量\t0\t0\t0\t0\t0\t0\t0"))
+    assert _applicants(report, "new") == [None] * 7
+    named = {k for f in report.findings if f.code == "cell_ambiguous" for k in f.keys}
+    assert {"applications.new.natural", "applications.new.commercial", "applications.new.total"} <= named
+    assert _applicants(report, "carried_over") == [0] * 7
+
+
+def test_a_label_spanning_two_fields_still_reads_its_row():
+    """An empty field after the label with no padding to take instead: a colspan, dropped."""
+    report = gongkai.parse_text(TITLE + "\t".join(APPLICANT_HEADER) + "\n"
+                                "一、本年新收政府信息公开申请数量\t\t1\t0\t0\t0\t0\t2\t3\n"
+                                "\n四、政府信息公开行政复议、行政诉讼情况\n")
+    assert _applicants(report, "new") == [1, 0, 0, 0, 0, 2, 3]
+    assert "cell_ambiguous" not in report.codes()
+
+
+TABLE2_TABS = ("某县某局2021年政府信息公开工作年度报告\n二、主动公开政府信息情况\n"
+               "第二十条第（一）项\n信息内容\t本年制发件数\t本年废止件数\t现行有效件数\n"
+               "规章\t0\t0\t0\n行政规范性文件\t0\t5\t5\n"
+               "第二十条第（六）项\n信息内容\t本年处理决定数量\n行政处罚\t7\n行政强制\t88283\n"
+               "三、收到和处理政府信息公开申请情况\n")
+
+
+@pytest.mark.parametrize("old,new,row", [
+    ("行政强制\t88283", "行政强制\t88283\t88283", "enforcement"),
+    ("行政规范性文件\t0\t5\t5", "行政规范性文件\t0\t0\t5\t5", "normative_documents"),
+], ids=["two-numbers-for-one-cell", "four-numbers-for-three-cells"])
+def test_more_numbers_than_cells_apart_by_tabs_are_flagged_never_glued(old, new, row):
+    assert gongkai.parse_text(TABLE2_TABS).values()["proactive.enforcement.decisions"] == 88283
+    report = gongkai.parse_text(TABLE2_TABS.replace(old, new))
+    values = report.values()
+    row_values = [v for k, v in values.items() if k.startswith(f"proactive.{row}.")]
+    assert row_values and all(v is None for v in row_values)  # the row is there, its cells None
+    unread = {k for f in report.findings if f.code == "table_row_unread" for k in f.keys}
+    assert any(k.startswith(f"proactive.{row}.") for k in unread)
+    assert values["proactive.penalties.decisions"] == 7  # the other rows are read
+
+
+TABLE2_INLINE = ("某省某厅2021年度政府信息公开工作报告　　二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数"
+                 "本年废止件数现行有效件数规章000行政规范性文件100第二十条第（五）项信息内容本年处理决定数量行政许可273"
+                 "第二十条第（六）项信息内容本年处理决定数量行政处罚54行政强制0第二十条第（八）项信息内容本年收费金额"
+                 "（单位：万元）行政事业性收费739.0766　　三、收到和处理政府信息公开申请情况\n")
+
+
+def test_two_amounts_run_together_are_unreadable_never_a_number_never_printed():
+    """Crawler text, cells run together: 739.0766739.0766 holds two decimal points, so it is two
+    amounts (or a misprint), never 739.0766739 — the cell is None, and named."""
+    assert gongkai.parse_text(TABLE2_INLINE).values()["proactive.fees.amount"] == 739.0766
+    report = gongkai.parse_text(TABLE2_INLINE.replace("739.0766", "739.0766739.0766"))
+    assert report.values()["proactive.fees.amount"] is None
+    assert "proactive.fees.amount" in {k for f in report.findings if f.code == "cell_unreadable" for k in f.keys}
+    assert report.values()["proactive.licensing.decisions"] == 273
+
 TABLE2_2019 = """某县某局2019年政府信息公开工作年度报告
 二、主动公开政府信息情况
 | 第二十条第（一）项 | | | |

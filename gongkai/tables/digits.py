@@ -16,7 +16,8 @@ identity gives it the same numbers; otherwise its cells stay None and a ``cell_a
 finding lists the candidates — never a guess. A row whose own identity no split can satisfy is
 an error in the report (or the crawl): it is left None with ``identities_broken``, and the other
 rows are still solved around it. When the column identities cannot hold for any reading, that is
-said too, and only rows whose row identity alone decides them are kept.
+said too, naming the rows that may be at fault (those without which a reading would hold), and
+only rows whose row identity alone decides them are kept.
 
 Table 2 has no hard identity inside a row (its roll-forward needs last year's report), so a
 run-together 规范性文件 row such as ``5225`` (5|2|25? 5|22|5? 52|2|5?) is decided only when a
@@ -125,10 +126,11 @@ def readings(text: str, n: int, steps: int = MAX_STEPS) -> Iterator[Cells]:
     """Every way a row's printed numbers can be its ``n`` cells.
 
     One run of digits: cells run together (``801000081``). Several runs: either cells run
-    together with a slip of whitespace that may fall inside a number (``80 1000081``), or one
-    number per cell with the blank cells lost from the text (``0 0 0 0 0 0`` for seven cells):
-    both kinds of reading are offered, and the identities choose. Too few digits for the
-    cells even run together: only the lost-blanks reading is left.
+    together with a slip of a single space that may fall inside a number (``80 1000081``; never
+    a tab, a pipe or a line break), or one number per cell with the blank cells lost from the
+    text (``0 0 0 0 0 0`` for seven cells): both kinds of reading are offered, and the
+    identities choose. Too few digits for the cells even run together: only the lost-blanks
+    reading is left. More numbers than cells, apart by cell boundaries: no reading at all.
     """
     tokens = _tokens(text)
     if not tokens:
@@ -144,11 +146,27 @@ def readings(text: str, n: int, steps: int = MAX_STEPS) -> Iterator[Cells]:
 
 
 def _squeezed_splits(text: str, n: int, steps: int) -> Iterator[Cells]:
-    """Splits of the digits with the whitespace between them taken out, mapped back to ``text``."""
-    origin = [i for i, ch in enumerate(text) if not ch.isspace()]
+    """Splits of the digits with each stray space taken out, mapped back to ``text``. Only a
+    single space between two digits may fall inside a number; a tab, a pipe, a line break or a
+    wider gap is a cell boundary of the text (a reader's grid, markdown), and no number is ever
+    joined across it (``88283\t88283`` is two numbers, never 8828388283)."""
+    origin = [i for i, ch in enumerate(text) if not _stray(text, i)]
     squeezed = "".join(text[i] for i in origin)
     for offsets in splits_of(squeezed, n, steps):
         yield tuple((origin[s], origin[e - 1] + 1) for s, e in offsets)
+
+
+def _stray(text: str, i: int) -> bool:
+    """``text[i]`` is a single space between two digits."""
+    return text[i] in " \u3000" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+
+
+def has_reading(text: str, n: int) -> bool:
+    """The row's printed numbers can be its ``n`` cells in at least one way (``readings``)."""
+    try:
+        return next(iter(readings(text, n)), None) is not None
+    except _Capped:
+        return True
 
 
 def _most_cells(blob: str) -> int:
@@ -244,10 +262,13 @@ def _holds(checks: list[Equation], values: Values) -> bool:
 # --- the search across rows ---------------------------------------------------------------
 
 
-def _candidates(blob: str, n: int, check: Callable[[Values], bool]) -> dict[Values, Cells]:
-    """The readings of one row that satisfy its own identity, keyed by their numbers."""
+def _candidates(blob: str, n: int, check: Callable[[Values], bool],
+                given: list[Cells] | None = None) -> dict[Values, Cells]:
+    """The readings of one row that satisfy its own identity, keyed by their numbers; ``given``:
+    the only readings the row's text allows (a grid row whose empty field is a blank cell or
+    padding), instead of every reading of its numbers."""
     out: dict[Values, Cells] = {}
-    for offsets in readings(blob, n):
+    for offsets in (readings(blob, n) if given is None else given):
         values = _values(blob, offsets)
         if check(values):
             out.setdefault(values, offsets)
@@ -272,6 +293,7 @@ class _Search:
 
     options: dict[str, list[Known]]  # readable rows only; others are wildcards
     equations: list[Equation]
+    enough: int = MAX_SOLUTIONS  # readings collected before stopping (1: is there any?)
     nodes: int = 0
     capped: bool = False
     solutions: int = 0
@@ -288,7 +310,7 @@ class _Search:
 
     def _assign(self, order: list[str], i: int, chosen: dict[str, Values]) -> None:
         self.nodes += 1
-        if self.nodes > MAX_NODES or self.solutions >= MAX_SOLUTIONS:
+        if self.nodes > MAX_NODES or self.solutions >= self.enough:
             raise _Capped
         if i == len(order):
             self.solutions += 1
@@ -323,12 +345,15 @@ class _Search:
         return True
 
 
-def split_blobs(blobs: dict[str, str], table: TableRules, known: dict[str, Known] | None = None) -> SplitResult:
+def split_blobs(blobs: dict[str, str], table: TableRules, known: dict[str, Known] | None = None,
+                given: dict[str, list[Cells]] | None = None) -> SplitResult:
     """Decode the run-together rows of ``table`` with its hard identities (rules/table_*.toml).
 
     ``blobs`` maps a row key (``new``, ``denied.state_secret``, ``fees`` …; ``row`` for a
     single-row table) to the row's digit text, without the next label's item number; ``known``
-    holds the rows read cell by cell (None for a blank cell), which the identities may use.
+    holds the rows read cell by cell (None for a blank cell), which the identities may use;
+    ``given``, per row, the only readings its text allows (offsets into its blob), when the
+    cells are printed apart but their columns are open (an empty grid field at either end).
     Returns, per decided row, the (start, end) offsets of each cell inside its blob; per
     undecided row, the candidate readings; and the findings (their keys name the cells; the
     caller adds spans).
@@ -339,7 +364,8 @@ def split_blobs(blobs: dict[str, str], table: TableRules, known: dict[str, Known
     findings: list[Finding] = []
     for row, blob in blobs.items():
         try:
-            found = _candidates(blob, layout.cells[row], partial(_holds, layout.row_checks[row]))
+            found = _candidates(blob, layout.cells[row], partial(_holds, layout.row_checks[row]),
+                                (given or {}).get(row))
         except _Capped:
             findings.append(finding("split_capped", keys=layout.keys[row], digits=blob, limit=MAX_CANDIDATES))
             continue
@@ -363,7 +389,9 @@ def _verdict(blobs, layout: _Layout, options: dict[str, dict[Values, Cells]], fi
                                 limit=MAX_SOLUTIONS))
         readings = {r: set(o) for r, o in options.items()}
     elif options and search.solutions == 0:
-        findings.append(finding("identities_broken", keys=(), digits="; ".join(blobs[r] for r in options if r in blobs),
+        at_fault = _at_fault(layout, search.options)
+        findings.append(finding("identities_broken", keys=tuple(k for r in at_fault for k in layout.keys[r]),
+                                digits="; ".join(blobs[r] for r in at_fault if r in blobs) or "-",
                                 reason=layout.across))
         readings = {r: set(o) for r, o in options.items()}
     else:
@@ -383,6 +411,21 @@ def _verdict(blobs, layout: _Layout, options: dict[str, dict[Values, Cells]], fi
             findings.append(finding("cell_ambiguous", keys=[layout.keys[row][c] for c in sorted(open_columns)],
                                     digits=blobs[row], candidates=_listed(ambiguous[row])))
     return SplitResult(splits=splits, undecided=undecided, ambiguous=ambiguous, findings=findings)
+
+
+def _at_fault(layout: _Layout, options: dict[str, list[Known]]) -> list[str]:
+    """When no reading satisfies the identities across rows: the rows that may be at fault —
+    each row without which some reading would satisfy them (a lost or doubled digit in it, say);
+    when no single row is, every row read that the identities tie. Those rows are then read by
+    their own identity alone, so the finding names their cells: never a silent reading."""
+    suspects = []
+    for row in options:
+        without = _Search({r: v for r, v in options.items() if r != row}, layout.equations, enough=1)
+        without.run()
+        if without.capped or without.solutions:
+            suspects.append(row)
+    tied = {r for terms in layout.equations for r, _, _ in terms}
+    return [r for r in layout.keys if r in (suspects or tied & set(options))]
 
 
 SHOWN = 6  # candidate readings a message lists before it only counts the rest

@@ -18,7 +18,7 @@ from ..models import Cell, Finding, Number, Section, Span, Table
 from ..read import Document
 from ..rules import compiled, finding
 from ..template import RowRule, TableRules, cell_rules
-from .digits import split_blobs
+from .digits import Cells, has_reading, split_blobs
 from .layout import Row, Tok, lines_of, rows_of, split_line
 
 _SPACE = regex.compile(r"\s+")
@@ -207,9 +207,13 @@ def _has_values(row: Row) -> bool:
 def _pair_segment(doc: Document, table: TableRules, orphans: list[Row], labels: list[Row], previous: str | None,
                   following: str | None, printed: list[str], position: dict[str, int], anchors: set[str],
                   reading: _Reading) -> None:
-    """Give a run of unlabelled value lines to the rows missing between two anchors."""
-    full = [r for r in orphans if any(len(_fit(r.values, len(table.columns_of(k)))) == len(table.columns_of(k))
-                                      for k in printed)]
+    """Give a run of unlabelled value lines to the rows missing between two anchors. Every line
+    that prints a row's numbers takes part — one of a row's length, or of several numbers (a row
+    that lost or doubled a cell) — and each must have its row's number of cells: a line of six
+    or eight numbers among rows of seven makes the order unconfirmed, never skipped (skipping it
+    would hand the next line to its row). A lone number or a line of blank marks that fits no
+    row (a page number, an item number, a header's dashes) is left to ``_unplaced``."""
+    full = [r for r in orphans if _fits_a_row(r, table, printed) or _numbers(doc, r) >= 2]
     if not full:
         return
     lo = position[previous] + 1 if previous in position else 0
@@ -231,6 +235,14 @@ def _pair_segment(doc: Document, table: TableRules, orphans: list[Row], labels: 
         rows="、".join(_template_label(table, k) for k in missing) or "-"))
 
 
+def _fits_a_row(row: Row, table: TableRules, printed: list[str]) -> bool:
+    return any(len(_fit(row.values, len(table.columns_of(k)))) == len(table.columns_of(k)) for k in printed)
+
+
+def _numbers(doc: Document, row: Row) -> int:
+    return sum(1 for t in row.values if parse_value(t.folded(doc))[0] is not None)
+
+
 def _template_label(table: TableRules, key: str) -> str:
     rule = table.row(key)
     return rule.label if rule is not None else key
@@ -248,6 +260,7 @@ class _Reading:
     unmapped: list[Cell] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     paired: list[tuple[str, str, list[Tok]]] = field(default_factory=list)  # key, label, values on other lines
+    aligned: dict[str, list[Cells]] = field(default_factory=dict)  # row key → its blob's readings, when given
     region: tuple[int, int] | None = None
 
 
@@ -261,11 +274,30 @@ def _fit(values: list[Tok], n: int) -> list[Tok]:
     return values
 
 
+def _alignments(values: list[Tok], n: int) -> list[list[Tok]]:
+    """Every way to drop empty cells from the ends of a row to leave its n cells: a grid's empty
+    field beside the numbers may be a colspan or padding (dropped) or a blank cell (kept). Two
+    ways that seat the numbers differently are two readings of the row (``\t\t0\t…\t0\t``:
+    a blank 自然人, or a blank 总计), left to the identities; ``_fit`` takes the first."""
+    lead = next((i for i, t in enumerate(values) if t.end > t.start), len(values))
+    trail = next((i for i, t in enumerate(reversed(values)) if t.end > t.start), len(values))
+    extra = len(values) - n
+    out: list[list[Tok]] = []
+    for k in range(min(lead, extra), -1, -1):  # leading cells dropped, most first (as _fit)
+        if extra - k <= trail:
+            aligned = values[k : len(values) - (extra - k)]
+            if [t.end > t.start for t in aligned] not in ([t.end > t.start for t in a] for a in out):
+                out.append(aligned)
+    return out
+
+
 def _is_blob(doc: Document, values: list[Tok], n: int) -> bool:
     """Only numbers, but not one per column: cells run together (``801000081``), a number split
-    by a stray space, or blank cells lost from the text. ``digits`` weighs the readings."""
+    by a stray space, or blank cells lost from the text. ``digits`` weighs the readings; a row
+    that has none (more numbers than cells, apart by tabs) is no blob but a row unread."""
     filled = [t for t in values if t.end > t.start]
-    return bool(filled) and len(values) != n and all(_NUMBER_CELL.fullmatch(t.folded(doc)) for t in filled)
+    return (bool(filled) and len(values) != n and all(_NUMBER_CELL.fullmatch(t.folded(doc)) for t in filled)
+            and has_reading(doc.folded[filled[0].start : filled[-1].end], n))
 
 
 def _cell(doc: Document, tok: Tok, key: str | None, row: str, column: str, reading: _Reading) -> Cell:
@@ -287,7 +319,14 @@ def _read_row(doc: Document, kind: str, table: TableRules, key: str, label: str,
     columns = table.columns_of(key)
     n = len(columns)
     fitted = _fit(values, n)
-    if len(fitted) == n:
+    aligned = _alignments(values, n) if len(values) > n else []
+    filled = [t for t in values if t.end > t.start]
+    if len(aligned) > 1 and all(_NUMBER_CELL.fullmatch(t.folded(doc)) for t in filled):
+        blob = Tok(filled[0].start, filled[-1].end)  # the empty field's place is open: the identities choose
+        reading.blobs[key] = (blob, label)
+        reading.aligned[key] = [tuple(None if t.end == t.start else (t.start - blob.start, t.end - blob.start)
+                                      for t in a) for a in aligned]
+    elif len(fitted) == n:
         reading.cells[key] = [_cell(doc, t, _full_key(kind, key, c), label, printed, reading)
                               for t, (c, printed) in zip(fitted, columns)]
     elif _is_blob(doc, fitted, n):
@@ -299,6 +338,14 @@ def _read_row(doc: Document, kind: str, table: TableRules, key: str, label: str,
             spans=tuple(Span(start=t.start, end=t.end) for t in fitted if t.end > t.start),
             table=table.number, label=label, expected=n, found=len(fitted)))
         reading.unmapped.extend(_cell(doc, t, None, label, "", reading) for t in fitted if t.end > t.start)
+        filled = [t for t in fitted if t.end > t.start]
+        if len(fitted) > n and all(_NUMBER_CELL.fullmatch(t.folded(doc)) for t in filled):
+            # more numbers than cells, apart by cell boundaries: the row is there, its cells are
+            # None (pointing at its numbers), never a shorter row read by position
+            run = Tok(filled[0].start, filled[-1].end)
+            reading.cells[key] = [Cell(key=_full_key(kind, key, c), value=None, raw=run.raw(doc),
+                                       span=Span(start=run.start, end=run.end), row=label, column=printed,
+                                       page=doc.page_of(run.start)) for c, printed in columns]
 
 
 def _read_rows(doc: Document, kind: str, table: TableRules, rows: list[Row], reading: _Reading) -> None:
@@ -380,6 +427,7 @@ def _is_subtotal(values: list, j: int, table: TableRules) -> bool:
 
 _CELL_SEPARATOR = regex.compile(r"[|\t]")
 _VALUE_RUN = regex.compile(r"(?:\d[\d,]*(?:\.\d+)?|[/—–\-])+")
+_MORE_DECIMALS = regex.compile(r"(?:\.\d+)+")  # a value run that stops inside a number of two points
 
 
 def _inline_lines(doc: Document, rows: list[Row], table: TableRules) -> list[Row]:
@@ -407,6 +455,8 @@ def _read_inline(doc: Document, kind: str, table: TableRules, row: Row, reading:
         b = at[found[i + 1].start] if i + 1 < len(found) else len(text)
         run = _VALUE_RUN.search(text, a, b)
         r_start, r_end = (run.start(), run.end()) if run else (b, b)
+        if (more := _MORE_DECIMALS.match(text, r_end, b)) is not None:
+            r_end = more.end()  # amounts run together (739.0766739.0766): the whole stretch, unreadable
         if r_end < len(text) and text[r_end] in ".、" and not text[r_end + 1 : r_end + 2].isdigit():
             r_end -= 1  # the next label's item number (2.其他…)
         label_from = m.start if previous_end is None else previous_end
@@ -511,7 +561,7 @@ def _split_blobs(doc: Document, table: TableRules, reading: _Reading) -> None:
         return
     blobs = {row: tok.folded(doc) for row, (tok, _) in reading.blobs.items()}
     known = {row: tuple(c.value for c in cells) for row, cells in reading.cells.items()}
-    result = split_blobs(blobs, table, known)
+    result = split_blobs(blobs, table, known, reading.aligned)
     for row, (tok, label) in reading.blobs.items():
         keys = list(zip(table.cell_keys(row), (printed for _, printed in (table.columns if table.shape == "single_row"
                                                                           else table.columns_of(row)))))
