@@ -167,6 +167,12 @@ REPRODUCERS = [
                  id="pdf-text-row-one-short-is-flagged"),
     pytest.param("hebei-kjt-2022", "change", "applications.new.natural",
                  None, None, id="run-together-changed-digit-is-flagged"),
+    pytest.param("huaian-hongze-2023.txt", "duplicate", "proactive.enforcement.decisions",
+                 "行政处罚 4119", "行政处罚 4119 4119",
+                 id="table2-two-numbers-apart-by-a-space-are-not-one"),
+    pytest.param("huaian-hongze-2023.txt", "duplicate", "proactive.normative_documents.issued",
+                 "行政规范性文件 0 5 5", "行政规范性文件 0 0 5 5",
+                 id="table2-four-numbers-apart-by-spaces-for-three-cells"),
     # -- failures found by the injection (benchmarks/inject_errors.py), strict xfails --
     pytest.param("shanghai-kewei-2024", "delete", "applications.unable.needs_creation.natural",
                  "明确\n| 6 | 0 | 0 | 0 | 0 | 0 | 6 |", "明确\n| 0 | 0 | 0 | 0 | 0 | 6 |",

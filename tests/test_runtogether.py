@@ -10,7 +10,7 @@ import re
 import pytest
 
 from conftest import CORPUS, shared
-from gongkai.tables.digits import MAX_CANDIDATES, readings, split_blobs, splits_of
+from gongkai.tables.digits import MAX_CANDIDATES, has_reading, readings, split_blobs, splits_of
 from gongkai.template import generation
 
 T2021 = generation("2021")
@@ -166,6 +166,20 @@ def test_a_stray_space_inside_a_number_is_read_through():
 def test_no_number_is_ever_joined_across_a_cell_boundary(text, n, expected):
     got = {tuple(text[a:b].replace(" ", "") for a, b in cells) for cells in readings(text, n) if None not in cells}
     assert got == expected
+
+
+@pytest.mark.parametrize(("row", "blob"), [
+    ("licensing", "4119 4119"),  # a one-cell row printing its number twice (pdfplumber text)
+    ("normative_documents", "0 0 5 5"),  # four numbers for three cells
+    ("normative_documents", "12 3 45 6"),
+])
+def test_no_number_is_joined_across_a_space_where_no_identity_can_confirm_it(row, blob):
+    """Table 2 has no identity inside a row: a space between two numbers there is a cell
+    boundary as much as a slip, and nothing could tell, so no reading joins across it (table 3,
+    whose row sum confirms the join, keeps the stray-space reading above)."""
+    assert not has_reading(blob, len(T2021.table("proactive").columns_of(row)), join=False)
+    result = split_blobs({row: blob}, T2021.table("proactive"))
+    assert row not in result.splits or all(cell is None for cell in result.splits[row])
 
 
 def test_cells_run_together_inside_a_field_are_still_cut():

@@ -122,7 +122,7 @@ def splits_of(blob: str, n: int, steps: int = MAX_STEPS) -> Iterator[Offsets]:
 _SPACE = re.compile(r"\s+")
 
 
-def readings(text: str, n: int, steps: int = MAX_STEPS) -> Iterator[Cells]:
+def readings(text: str, n: int, steps: int = MAX_STEPS, join: bool = True) -> Iterator[Cells]:
     """Every way a row's printed numbers can be its ``n`` cells.
 
     One run of digits: cells run together (``801000081``). Several runs: either cells run
@@ -131,12 +131,17 @@ def readings(text: str, n: int, steps: int = MAX_STEPS) -> Iterator[Cells]:
     text (``0 0 0 0 0 0`` for seven cells): both kinds of reading are offered, and the
     identities choose. Too few digits for the cells even run together: only the lost-blanks
     reading is left. More numbers than cells, apart by cell boundaries: no reading at all.
+    ``join`` False: no number across a space either — for a row no identity can confirm (table 2:
+    ``行政处罚 4119 4119`` is two numbers for one cell, never 41194119).
     """
     tokens = _tokens(text)
     if not tokens:
         return
     if _most_cells(text) >= n:
-        yield from (splits_of(text, n, steps) if len(tokens) == 1 else _squeezed_splits(text, n, steps))
+        if len(tokens) == 1:
+            yield from splits_of(text, n, steps)
+        elif join:
+            yield from _squeezed_splits(text, n, steps)
     if 1 < n and len(tokens) < n and (len(tokens) > 1 or _most_cells(text) < n):
         if not all(_well_formed(text[s:e]) for s, e in tokens):
             return
@@ -161,10 +166,10 @@ def _stray(text: str, i: int) -> bool:
     return text[i] in " \u3000" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
 
 
-def has_reading(text: str, n: int) -> bool:
+def has_reading(text: str, n: int, join: bool = True) -> bool:
     """The row's printed numbers can be its ``n`` cells in at least one way (``readings``)."""
     try:
-        return next(iter(readings(text, n)), None) is not None
+        return next(iter(readings(text, n, join=join)), None) is not None
     except _Capped:
         return True
 
@@ -248,6 +253,16 @@ def _layout(table: TableRules, rows: list[str]) -> _Layout:
     )
 
 
+def confirmable(layout: _Layout, row: str) -> bool:
+    """Some hard identity holds a cell of ``row``: a reading of it can be confirmed."""
+    return bool(layout.row_checks.get(row)) or any(r == row for eq in layout.equations for r, _, _ in eq)
+
+
+def row_confirmable(table: TableRules, row: str) -> bool:
+    """``confirmable`` for one row of ``table`` read on its own (before the table's other rows are known)."""
+    return confirmable(_layout(table, [row]), row)
+
+
 def _rule_range(rules: list[str]) -> str:
     """R3.3; R4.1-R4.3 for a run of rules; - for none."""
     return "-" if not rules else rules[0] if len(rules) == 1 else f"{rules[0]}-{rules[-1]}"
@@ -263,12 +278,13 @@ def _holds(checks: list[Equation], values: Values) -> bool:
 
 
 def _candidates(blob: str, n: int, check: Callable[[Values], bool],
-                given: list[Cells] | None = None) -> dict[Values, Cells]:
+                given: list[Cells] | None = None, join: bool = True) -> dict[Values, Cells]:
     """The readings of one row that satisfy its own identity, keyed by their numbers; ``given``:
     the only readings the row's text allows (a grid row whose empty field is a blank cell or
-    padding), instead of every reading of its numbers."""
+    padding), instead of every reading of its numbers; ``join``: whether a number may be read
+    across a stray space (only where an identity can confirm it)."""
     out: dict[Values, Cells] = {}
-    for offsets in (readings(blob, n) if given is None else given):
+    for offsets in (readings(blob, n, join=join) if given is None else given):
         values = _values(blob, offsets)
         if check(values):
             out.setdefault(values, offsets)
@@ -365,7 +381,7 @@ def split_blobs(blobs: dict[str, str], table: TableRules, known: dict[str, Known
     for row, blob in blobs.items():
         try:
             found = _candidates(blob, layout.cells[row], partial(_holds, layout.row_checks[row]),
-                                (given or {}).get(row))
+                                (given or {}).get(row), join=confirmable(layout, row))
         except _Capped:
             findings.append(finding("split_capped", keys=layout.keys[row], digits=blob, limit=MAX_CANDIDATES))
             continue

@@ -18,7 +18,7 @@ from ..models import Cell, Finding, Number, Section, Span, Table
 from ..read import Document
 from ..rules import compiled, finding
 from ..template import RowRule, TableRules, cell_rules
-from .digits import Cells, has_reading, split_blobs
+from .digits import Cells, has_reading, row_confirmable, split_blobs
 from .layout import Row, Tok, lines_of, rows_of, split_line
 
 _SPACE = regex.compile(r"\s+")
@@ -291,13 +291,13 @@ def _alignments(values: list[Tok], n: int) -> list[list[Tok]]:
     return out
 
 
-def _is_blob(doc: Document, values: list[Tok], n: int) -> bool:
+def _is_blob(doc: Document, values: list[Tok], n: int, join: bool = True) -> bool:
     """Only numbers, but not one per column: cells run together (``801000081``), a number split
     by a stray space, or blank cells lost from the text. ``digits`` weighs the readings; a row
     that has none (more numbers than cells, apart by tabs) is no blob but a row unread."""
     filled = [t for t in values if t.end > t.start]
     return (bool(filled) and len(values) != n and all(_NUMBER_CELL.fullmatch(t.folded(doc)) for t in filled)
-            and has_reading(doc.folded[filled[0].start : filled[-1].end], n))
+            and has_reading(doc.folded[filled[0].start : filled[-1].end], n, join))
 
 
 def _cell(doc: Document, tok: Tok, key: str | None, row: str, column: str, reading: _Reading) -> Cell:
@@ -329,7 +329,7 @@ def _read_row(doc: Document, kind: str, table: TableRules, key: str, label: str,
     elif len(fitted) == n:
         reading.cells[key] = [_cell(doc, t, _full_key(kind, key, c), label, printed, reading)
                               for t, (c, printed) in zip(fitted, columns)]
-    elif _is_blob(doc, fitted, n):
+    elif _is_blob(doc, fitted, n, row_confirmable(table, key)):
         filled = [t for t in fitted if t.end > t.start]
         reading.blobs[key] = (Tok(filled[0].start, filled[-1].end), label)
     elif any(t.end > t.start for t in fitted):
