@@ -14,24 +14,23 @@ the time per case. The figures go in docs/robustness.md with the machine and dat
 
 from __future__ import annotations
 
-import collections
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from children import run
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "corpus"
 SECONDS_PER_CASE = 60
 
 CHILD = r"""
-import json, signal, sys, time
+import sys
 sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
-from fuzz import damaged_copies, damaged_docx_parts
-from gongkai.errors import GongkaiError
-import importlib
-reader, count, start = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+import importlib, json
+from fuzz import damaged_copies, damaged_docx_parts, run_cases
+reader, count, seconds, start = sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 sources = json.loads(sys.stdin.read())
 module = importlib.import_module(f"gongkai.read_{reader}")
 
@@ -42,29 +41,12 @@ def cases():
         if reader == "docx":
             yield from damaged_docx_parts(data, count, seed=2)
 
-def timeout(*_):
-    raise TimeoutError
+def read(name, data):
+    module.read(data, name)
+    return "Document"
 
-signal.signal(signal.SIGALRM, timeout)
-for i, (name, data) in enumerate(cases()):
-    if i < start:
-        continue
-    print(json.dumps({"case": i, "name": name}), flush=True)
-    began = time.perf_counter()
-    signal.alarm(%d)
-    try:
-        module.read(data, name)
-        outcome = "Document"
-    except GongkaiError as exc:
-        outcome = type(exc).__name__
-    except TimeoutError:
-        outcome = "HANG"
-    except Exception as exc:
-        outcome = f"ESCAPED {type(exc).__name__}: {str(exc)[:120]}"
-    finally:
-        signal.alarm(0)
-    print(json.dumps({"case": i, "name": name, "outcome": outcome, "ms": (time.perf_counter() - began) * 1000}), flush=True)
-""" % SECONDS_PER_CASE
+run_cases(cases(), read, start, seconds)
+"""
 
 
 def sources(tmp: Path) -> dict[str, list[str]]:
@@ -83,30 +65,9 @@ def sources(tmp: Path) -> dict[str, list[str]]:
 
 
 def fuzz(reader: str, files: list[str], count: int) -> dict:
-    """Run the reader's cases in child processes, starting a new one after a crash."""
-    outcomes: collections.Counter[str] = collections.Counter()
-    escaped, crashed, times = [], [], []
-    start = 0
-    while True:
-        run = subprocess.run([sys.executable, "-c", CHILD, str(ROOT), reader, str(count), str(start)],
-                             input=json.dumps(files), capture_output=True, text=True)
-        lines = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
-        for line in lines:
-            if "outcome" in line:
-                outcomes[line["outcome"].split(":")[0]] += 1
-                times.append(line["ms"])
-                if line["outcome"].startswith(("ESCAPED", "HANG")):
-                    escaped.append(f"{line['name']}: {line['outcome']}")
-        if run.returncode == 0:
-            break
-        last = lines[-1] if lines else {"case": start, "name": "?"}
-        crashed.append(f"{last['name']}: exit {run.returncode}")
-        outcomes["CRASH"] += 1
-        start = last["case"] + 1
-    times.sort()
-    return {"reader": reader, "files": len(files), "cases": sum(outcomes.values()), "outcomes": dict(outcomes),
-            "escaped": escaped, "crashed": crashed, "median_ms": times[len(times) // 2] if times else 0,
-            "max_ms": times[-1] if times else 0}
+    """Run the reader's cases in child processes (benchmarks/children.py)."""
+    result = run(CHILD, [str(ROOT), reader, str(count), str(SECONDS_PER_CASE)], json.dumps(files))
+    return {"reader": reader, "files": len(files), **result}
 
 
 def main() -> None:

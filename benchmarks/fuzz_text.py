@@ -17,26 +17,26 @@ same. The figures go in docs/robustness.md with the machine and date.
 
 from __future__ import annotations
 
-import collections
 import json
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from children import run
+
 ROOT = Path(__file__).resolve().parent.parent
 SECONDS_PER_CASE = 60
 
 CHILD = r"""
-import json, signal, sys, time
+import sys
 sys.path[:0] = [sys.argv[1], sys.argv[1] + "/tests"]
-from fuzz import mutated_texts
-import gongkai
-from gongkai.errors import GongkaiError
-count, start = int(sys.argv[2]), int(sys.argv[3])
-sources = json.loads(sys.stdin.read())
+import json
 import jieba, jieba.posseg  # loaded once per process (about a second), not inside the first case's time
+from fuzz import mutated_texts, run_cases
+import gongkai
+count, seconds, start = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+sources = json.loads(sys.stdin.read())
 jieba.setLogLevel(60)
 list(jieba.posseg.cut("主动公开政府信息"))
 
@@ -46,35 +46,14 @@ def cases():
         for case, damaged in mutated_texts(text, count, seed=1):
             yield f"{name}:{case}", damaged
 
-def spans_hold(report):
+def parse(name, text):
+    report = gongkai.parse_text(text, name)
     cells = all(report.text[c.span.start:c.span.end] == c.raw for t in report.tables for c in t.cells if c.span)
     facts = all(report.text[f.span.start:f.span.end] == f.surface for f in report.facts)
-    return cells and facts
+    return "Report" if cells and facts else "SPANS"
 
-def timeout(*_):
-    raise TimeoutError
-
-signal.signal(signal.SIGALRM, timeout)
-for i, (name, text) in enumerate(cases()):
-    if i < start:
-        continue
-    print(json.dumps({"case": i, "name": name}), flush=True)
-    began = time.perf_counter()
-    signal.alarm(%d)
-    try:
-        report = gongkai.parse_text(text, name)
-        outcome = "Report" if spans_hold(report) else "SPANS"
-    except GongkaiError as exc:
-        outcome = type(exc).__name__
-    except TimeoutError:
-        outcome = "HANG"
-    except Exception as exc:
-        outcome = f"ESCAPED {type(exc).__name__}: {str(exc)[:120]}"
-    finally:
-        signal.alarm(0)
-    print(json.dumps({"case": i, "name": name, "outcome": outcome, "ms": (time.perf_counter() - began) * 1000}),
-          flush=True)
-""" % SECONDS_PER_CASE
+run_cases(cases(), parse, start, seconds)
+"""
 
 
 def sources() -> list[tuple[str, str]]:
@@ -85,31 +64,8 @@ def sources() -> list[tuple[str, str]]:
 
 
 def fuzz(files: list[tuple[str, str]], count: int) -> dict:
-    """Run the cases in child processes, starting a new one after a crash."""
-    outcomes: collections.Counter[str] = collections.Counter()
-    bad, times, slowest = [], [], []
-    start = 0
-    while True:
-        run = subprocess.run([sys.executable, "-c", CHILD, str(ROOT), str(count), str(start)],
-                             input=json.dumps(files), capture_output=True, text=True)
-        lines = [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{")]
-        for line in lines:
-            if "outcome" in line:
-                outcomes[line["outcome"].split(":")[0]] += 1
-                times.append(line["ms"])
-                slowest.append((round(line["ms"]), line["name"]))
-                if line["outcome"].startswith(("ESCAPED", "HANG", "SPANS")):
-                    bad.append(f"{line['name']}: {line['outcome']}")
-        if run.returncode == 0:
-            break
-        last = lines[-1] if lines else {"case": start, "name": "?"}
-        bad.append(f"{last['name']}: exit {run.returncode} {run.stderr[-300:]}")
-        outcomes["CRASH"] += 1
-        start = last["case"] + 1
-    times.sort()
-    return {"texts": len(files), "cases": sum(outcomes.values()), "outcomes": dict(outcomes), "bad": bad,
-            "median_ms": round(times[len(times) // 2], 1) if times else 0,
-            "max_ms": round(times[-1]) if times else 0, "slowest": sorted(slowest, reverse=True)[:5]}
+    """Run the cases in child processes (benchmarks/children.py)."""
+    return {"texts": len(files), **run(CHILD, [str(ROOT), str(count), str(SECONDS_PER_CASE)], json.dumps(files))}
 
 
 def _digest(report) -> tuple:

@@ -145,3 +145,41 @@ def mutated_texts(text: str, count: int, seed: int) -> Iterator[tuple[str, str]]
         rng = random.Random(f"text.{seed}.{i}")
         mutation = TEXT_MUTATIONS[i % len(TEXT_MUTATIONS)]
         yield f"{mutation.__name__}#{seed}.{i}", mutation(text, rng) if text else text
+
+
+# --- the loop a fuzzing child runs (benchmarks/fuzz_readers.py, benchmarks/fuzz_text.py) ------------
+
+
+def run_cases(cases: Iterator[tuple[str, object]], call: Callable[[str, object], str], start: int, seconds: int) -> None:
+    """Run ``call(name, case)`` for each case from number ``start`` on, printing one JSON line
+    before it (so a crash names its case) and one with its outcome and time after: the name of
+    what it returned or raised; ``HANG`` past ``seconds``; ``ESCAPED …`` for any exception
+    that is not a GongkaiError."""
+    import json
+    import signal
+    import time
+
+    from gongkai.errors import GongkaiError
+
+    def timeout(*_):
+        raise TimeoutError
+
+    signal.signal(signal.SIGALRM, timeout)
+    for i, (name, case) in enumerate(cases):
+        if i < start:
+            continue
+        print(json.dumps({"case": i, "name": name}), flush=True)
+        began = time.perf_counter()
+        signal.alarm(seconds)
+        try:
+            outcome = call(name, case)
+        except GongkaiError as exc:
+            outcome = type(exc).__name__
+        except TimeoutError:
+            outcome = "HANG"
+        except Exception as exc:  # noqa: BLE001 - what the fuzzing is looking for
+            outcome = f"ESCAPED {type(exc).__name__}: {str(exc)[:120]}"
+        finally:
+            signal.alarm(0)
+        print(json.dumps({"case": i, "name": name, "outcome": outcome, "ms": (time.perf_counter() - began) * 1000}),
+              flush=True)
