@@ -5,7 +5,7 @@ tests/inject.py makes the edits and judges them (the rules are in its docstring)
 never comes back, no cell changes value without a finding unless the edited row has exactly one
 reading that satisfies its identities, and every edit that breaks an identity is flagged. Here a
 bounded seeded sample runs in the suite — ``PER_KIND`` edits of each kind in each source text —
-and every failure found so far is kept as a strict xfail with its reproducer;
+and every failure found so far is kept with its reproducer (a strict xfail until it is fixed);
 benchmarks/inject_errors.py runs every edit of every cell and prints the figures of
 docs/robustness.md.
 """
