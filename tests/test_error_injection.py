@@ -173,7 +173,7 @@ REPRODUCERS = [
     pytest.param("huaian-hongze-2023.txt", "duplicate", "proactive.normative_documents.issued",
                  "行政规范性文件 0 5 5", "行政规范性文件 0 0 5 5",
                  id="table2-four-numbers-apart-by-spaces-for-three-cells"),
-    # -- failures found by the injection (benchmarks/inject_errors.py), strict xfails --
+    # -- failures found by the injection (benchmarks/inject_errors.py), each fixed --
     pytest.param("shanghai-kewei-2024", "delete", "applications.unable.needs_creation.natural",
                  "明确\n| 6 | 0 | 0 | 0 | 0 | 0 | 6 |", "明确\n| 0 | 0 | 0 | 0 | 0 | 6 |",
                  id="markdown-rows-apart-from-labels-move-up"),
