@@ -126,6 +126,24 @@ def test_a_pathological_blob_is_capped_not_hung():
     assert MAX_CANDIDATES > 0
 
 
+def test_the_search_across_rows_gives_up_within_its_budget(monkeypatch):
+    """Noise in a run-together table 3 (a fuzzed Hebei text) once made the search across rows
+    run 1.4 million identity checks (40 s) before its node cap; it now stops after MAX_CHECKS and
+    says so (split_capped), the rows left None with cell_ambiguous."""
+    from gongkai.tables import digits
+
+    rows = T2021.table("applications").printed_rows()
+    printed = ("34 1 0 0 2 0; 0 0 0 0 0; 16 0 0 0 2 0; 1 0 0 0 0 0; 0 0; 0 0 0 0 0 0; 1 0 0 0 0 0; 0 0 0 0 0 0; "
+               "0 0 0 0; 0 0 0; 0 0 0 0 0 0; 1 0; 1 0 0 0 0 0; 0 0 0 0 0 0; 14; 0 0 0 0 0 0; 0 0 10 0 0 0; "
+               "0 0 0 0 0 0; 0 0 0 0 0 0; 0 0 0 0 0 0; 0 0; 0 0 0 0 0 0; 34 1 0 0 2 0; 0 0 0 0 0 0")
+    checks = []
+    feasible = digits._Search._feasible
+    monkeypatch.setattr(digits._Search, "_feasible", lambda self, chosen: checks.append(1) or feasible(self, chosen))
+    result = split_blobs(dict(zip(rows, printed.split("; "))), T2021.table("applications"))
+    assert len(checks) <= digits.MAX_CHECKS + 1
+    assert "split_capped" in [f.code for f in result.findings]
+
+
 def test_blank_cells_are_not_taken_for_glued_ones():
     """Three zeros for fifteen cells: too few digits to run together, so the other twelve
     cells were blanks the text lost; no identity can say which, so nothing is decided."""

@@ -40,6 +40,9 @@ from ..template import TableRules
 MAX_STEPS = 200_000  # enumeration steps per row: a 30-digit blob into 7 cells stops here
 MAX_CANDIDATES = 500  # readings kept per row after its own identity
 MAX_NODES = 200_000  # constraint-search nodes across rows
+# Identity checks (each a pass over the table's equations) a search may make: the corpus's tables
+# need at most 34; damaged text (noise in a run-together table) once took 1.4 million and 40 s.
+MAX_CHECKS = 5_000
 MAX_SOLUTIONS = 64  # whole-table readings collected before concluding "ambiguous"
 
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
@@ -310,6 +313,7 @@ class _Search:
     options: dict[str, list[Known]]  # readable rows only; others are wildcards
     equations: list[Equation]
     enough: int = MAX_SOLUTIONS  # readings collected before stopping (1: is there any?)
+    budget: int = MAX_CHECKS  # identity checks before the search gives up (capped)
     nodes: int = 0
     capped: bool = False
     solutions: int = 0
@@ -341,6 +345,9 @@ class _Search:
             del chosen[row]
 
     def _feasible(self, chosen: dict[str, Values]) -> bool:
+        self.budget -= 1
+        if self.budget < 0:
+            raise _Capped
         inf = float("inf")
         for terms in self.equations:
             lo = hi = 0.0
@@ -436,7 +443,8 @@ def _at_fault(layout: _Layout, options: dict[str, list[Known]]) -> list[str]:
     their own identity alone, so the finding names their cells: never a silent reading."""
     suspects = []
     for row in options:
-        without = _Search({r: v for r, v in options.items() if r != row}, layout.equations, enough=1)
+        without = _Search({r: v for r, v in options.items() if r != row}, layout.equations, enough=1,
+                          budget=MAX_CHECKS // len(options))  # all rows together: one search's budget
         without.run()
         if without.capped or without.solutions:
             suspects.append(row)
