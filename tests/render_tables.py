@@ -353,6 +353,12 @@ def stat_unit_glued(t: Statistics) -> str:
                                              for label, unit, cells in t.rows])
 
 
+def stat_cell_per_line(t: Statistics) -> str:
+    """Web text of a table a cell per line: label, unit and each value on lines of their own, a
+    blank cell an empty line."""
+    return "\n".join(c for r in _stat_lines(t) for c in r)
+
+
 def stat_markdown(t: Statistics) -> str:
     lines = _stat_lines(t)
     return _md(lines[1:], lines[0])
@@ -372,8 +378,8 @@ def stat_html(t: Statistics) -> str:
     return "<table>" + "".join(rows) + "</table>"
 
 
-STAT_LAYOUTS = [stat_tabs, stat_spaces, stat_one_line, stat_run_together, stat_unit_glued, stat_markdown,
-                stat_docx_dump, stat_html]
+STAT_LAYOUTS = [stat_tabs, stat_spaces, stat_one_line, stat_run_together, stat_unit_glued, stat_cell_per_line,
+                stat_markdown, stat_docx_dump, stat_html]
 
 
 def render_statistics(gold: dict, layout) -> str:

@@ -3,9 +3,9 @@ tests/render_tables.py, must read back to its gold cells (issue 11).
 
 Covered: the 2019/2021 tables 2–4 of every gold in 8 layouts (``LAYOUTS``), and the pre-2019
 统计表 of every gold (seed 003's national one-column table, the six 平潭 Fujian tables with 本年 and
-历年累计) in 8 layouts (``STAT_LAYOUTS``: tab grid, plain text a row per line, one-line crawler
-text, run-together crawler text, unit glued to the value, markdown, DOCX dump, an HTML file read
-by gongkai's reader). Where a layout loses information a cell may stay None, never take a wrong
+历年累计) in 9 layouts (``STAT_LAYOUTS``: tab grid, plain text a row per line, one-line crawler
+text, run-together crawler text, unit glued to the value, web text a cell per line, markdown,
+DOCX dump, an HTML file read by gongkai's reader). Where a layout loses information a cell may stay None, never take a wrong
 number, and then a finding names it: a blank cell printed as nothing leaves a Fujian row with
 one number for two columns (平潭 2013's 政府公报公开: ``cell_ambiguous``), and run-together
 digits with more than one split that keeps the identities stay None (``cell_ambiguous``).
@@ -82,7 +82,7 @@ def test_pre2019_gold_tables_read_back_in_every_layout(gold_path, layout, tmp_pa
     extra = sorted(set(got) - set(expected))
     assert not wrong and not extra, f"{len(wrong)} cells differ: {dict(list(wrong.items())[:8])}; extra {extra[:5]}"
     lost = {k for k, v in expected.items() if v is not None and got[k] is None}
-    if layout.__name__ in ("stat_tabs", "stat_markdown", "stat_docx_dump", "stat_html"):
+    if layout.__name__ in ("stat_tabs", "stat_cell_per_line", "stat_markdown", "stat_docx_dump", "stat_html"):
         assert not lost  # grids print every cell, blanks too: nothing is lost
     for table in report.tables:
         for cell in table.cells:

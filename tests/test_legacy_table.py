@@ -301,3 +301,18 @@ def test_a_one_column_text_row_with_two_cells_is_not_read(values):
     got, findings = _read_back(read_text(text))
     assert got["legacy.proactive.total"] is None and got["legacy.applications.received"] == 3
     assert [(f.code, f.keys) for f in findings] == [("table_row_unread", ("legacy.proactive.total",))]
+
+
+@pytest.mark.parametrize("blank", ["", "—"], ids=["empty-line", "dash"])
+def test_a_table_printed_one_cell_per_line_is_read_row_by_row(blank):
+    """Web text that puts every cell of the 统计表 on a line of its own (label, unit, each value;
+    a blank cell an empty line or a dash) reads as the same rows as the table."""
+    text = ("2016年度政府信息公开情况统计表\n指标名称\n计量单位\n2016年度\n历年累计\n"
+            "主动公开信息数\n条\n310\n2950\n其中：1、网站公开\n条\n300\n2900\n2、政府公报公开\n条\n"
+            f"{blank}\n40\n受理依申请公开信息总数\n条\n4\n36\n行政复议数\n件\n0\n1\n注：本表截至12月31日。\n")
+    got, findings = _read_back(read_text(text))
+    assert got["legacy.proactive.total"] == 310 and got["legacy.proactive.total.cumulative"] == 2950
+    assert got["legacy.proactive.channel.website"] == 300
+    assert got["legacy.proactive.channel.gazette"] is None and got["legacy.proactive.channel.gazette.cumulative"] == 40
+    assert got["legacy.review.total"] == 0 and got["legacy.review.total.cumulative"] == 1
+    assert not [f for f in findings if f.code in ("cell_ambiguous", "table_row_unread", "cell_unreadable")]

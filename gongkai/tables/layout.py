@@ -331,6 +331,42 @@ def stat_row_pattern(words: StatWords, blank_rows: bool = False) -> regex.Patter
                          rf"{ends}(?P<values>(?:[ \t]*{item})*)")
 
 
+def rows_rejoined(folded: str, words: StatWords, most: int) -> str:
+    """``folded`` with a statistics table printed one cell per line (web text: label, unit and
+    each value on lines of their own, a blank cell an empty line) put back a row per line: the
+    line breaks inside a row become tabs, so the text keeps its length and every offset. A row is
+    a label line, a line that is only its unit word, and up to ``most`` lines of a value, a blank
+    mark or nothing. Tab-led cell lines (DOCX dumps) are left as they are: ``stat_rows`` reads them.
+    """
+    if "\n" not in folded:
+        return folded
+    units = set(words.units)
+    value = regex.compile(rf"[ \t]*(?:{_value_item(words)})?[ \t]*")
+    lines = folded.split("\n")
+    joined = list(folded)
+    at = 0
+    starts = []
+    for line in lines:
+        starts.append(at)
+        at += len(line) + 1
+    for i in range(1, len(lines)):
+        label = lines[i - 1].strip()
+        if (lines[i].strip() not in units or not label or label in units or label.isdigit()
+                or lines[i].startswith("\t")):  # a tab-led cell: a DOCX dump, read as it is
+            continue
+        joined[starts[i] - 1] = "\t"
+        for j in range(i + 1, min(i + 1 + most, len(lines))):
+            if not value.fullmatch(lines[j]) or (not lines[j].strip() and _rest_blank(lines, j)):
+                break
+            joined[starts[j] - 1] = "\t"
+    return "".join(joined)
+
+
+def _rest_blank(lines: list[str], j: int) -> bool:
+    """An empty line that ends the text or stands before another empty one: a gap, not a cell."""
+    return j + 1 >= len(lines) or not lines[j + 1].strip()
+
+
 def stat_rows(folded: str, start: int, end: int, ncols: int, words: StatWords) -> list[StatRow]:
     """Rows of a pre-2019 statistics table: one cell per line (DOCX dumps: tab-led cells, blank
     lines between rows), a row per line with fields apart by tabs or pipes (HTML tables, markdown:

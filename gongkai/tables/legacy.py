@@ -23,7 +23,7 @@ from ..rules import compiled, finding
 from ..template import LegacyAlias, LegacyGeneration, legacy
 from ..template import LegacyLayout as Layout
 from .digits import Values, _Capped, _Search, _values, splits_of
-from .layout import StatRow, StatWords, stat_cells, stat_row_pattern, stat_rows
+from .layout import StatRow, StatWords, rows_rejoined, stat_cells, stat_row_pattern, stat_rows
 
 
 def legacy_rules() -> LegacyGeneration:
@@ -347,13 +347,14 @@ def _unreadable(doc: Document, rows: list[_Row], layout: Layout) -> list[Finding
 
 def legacy_tables(doc: Document) -> tuple[list[Table], list[Finding]]:
     """The pre-2019 统计表 of the report (none when it has no such table), and findings."""
-    found = _find_table(doc.folded)
+    folded = rows_rejoined(doc.folded, _words(), max(len(lay.columns) for lay in legacy_rules().layouts))
+    found = _find_table(folded)
     if found is None:
         return [], []
     layout, end, year = found.layout, found.end, found.year
-    rows = [_Row(**vars(r)) for r in stat_rows(doc.folded, found.rows, end, len(layout.columns), _words())]
-    rows = _unswallowed(doc.folded, rows, len(layout.columns))
-    _assign_keys(doc.folded, rows)
+    rows = [_Row(**vars(r)) for r in stat_rows(folded, found.rows, end, len(layout.columns), _words())]
+    rows = _unswallowed(folded, rows, len(layout.columns))
+    _assign_keys(folded, rows)
     findings: list[Finding] = []
     if any(r.glued or r.printed is not None for r in rows):
         _decode(doc, rows, layout, findings)
