@@ -1,5 +1,8 @@
-"""Shared paths. Reports under ../shared are used in place; tests skip when it is absent."""
+"""Shared paths, and small files built in tests. Reports under ../shared are used in place;
+tests skip when it is absent."""
 
+import io
+import zipfile
 from functools import cache
 from pathlib import Path
 
@@ -29,3 +32,26 @@ def parsed_shared(relative: str):
 
 def shared_files() -> list[Path]:
     return sorted(p for p in SHARED.rglob("*") if p.is_file() and p.name != "SOURCES.md") if SHARED.exists() else []
+
+
+def pdf_of(objects: list[bytes], trailer: bytes = b"") -> bytes:
+    """A PDF of ``objects`` (numbered from 1, the first the catalog) with its xref table;
+    ``trailer``: more entries for the trailer dictionary (/Encrypt …)."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<</Size %d/Root 1 0 R%s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, trailer, xref)
+    return bytes(out)
+
+
+def zip_of(entries: dict[str, bytes]) -> bytes:
+    """A zip (deflated) holding ``entries``: a DOCX, or a damaged one."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return out.getvalue()

@@ -16,7 +16,7 @@ import pytest
 
 from fuzz import damaged_copies, damaged_docx_parts
 from gongkai.errors import CorruptFileError, GongkaiError
-from conftest import shared
+from conftest import pdf_of, shared
 
 SECONDS_PER_CASE = 60  # a hang fails the case instead of the whole run
 
@@ -57,15 +57,7 @@ def pdf_with_a_missing_page() -> bytes:
         b"<</Length %d>>stream\n" % len(text) + text + b"\nendstream",
         b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica>>",
     ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_of(objects)
 
 
 def test_a_pdf_whose_page_does_not_load_is_corrupt():  # issue 12

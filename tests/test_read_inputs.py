@@ -7,21 +7,19 @@ with one bad byte, a zip whose document part inflates past a lowered budget.
 from __future__ import annotations
 
 import errno
-import io
 import os
 import random
 import struct
 import sys
 import threading
 import tracemalloc
-import zipfile
 
 import pytest
 
 import gongkai
 from gongkai.errors import EncodingError, FileNotReadableError, GongkaiError, InputTooLargeError
 from gongkai.read import MAX_BYTES, MAX_TEXT_CHARS, decode, read, read_text
-from conftest import SEEDS
+from conftest import SEEDS, zip_of
 
 read_module = sys.modules["gongkai.read"]  # the module; ``gongkai.read`` is the function
 SEED = next(p for p in SEEDS if p.name.startswith("002_"))
@@ -184,19 +182,11 @@ def _document_xml(paragraphs: list[str]) -> bytes:
     return f'<w:document xmlns:w="{W_NS}"><w:body>{body}</w:body></w:document>'.encode("utf-8")
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return out.getvalue()
-
-
 def _docx_of_size(megabytes: int) -> bytes:
     """A DOCX whose document part is ``megabytes`` MB of paragraphs, compressed ~1000×."""
     line = "本年度主动公开政府信息206条。" * 20
     count = megabytes * 1024 * 1024 // len(f"<w:p><w:r><w:t>{line}</w:t></w:r></w:p>".encode("utf-8"))
-    return _zip({"word/document.xml": _document_xml([line] * count)})
+    return zip_of({"word/document.xml": _document_xml([line] * count)})
 
 
 def test_a_docx_that_inflates_past_the_budget_stops_at_the_budget(monkeypatch):
@@ -252,7 +242,7 @@ def test_zip_headers_that_overstate_the_size_are_not_believed():
     """A small document part that claims 2 GB is read: only inflated bytes count."""
     import gongkai.read_docx as read_docx
 
-    data = _lie_about_size(_zip({"word/document.xml": _document_xml(["一、总体情况"])}), "word/document.xml", 2**31 - 1)
+    data = _lie_about_size(zip_of({"word/document.xml": _document_xml(["一、总体情况"])}), "word/document.xml", 2**31 - 1)
     assert read_docx.read(data, "boast.docx").text == "一、总体情况"
 
 
@@ -261,7 +251,7 @@ def test_other_parts_of_a_docx_are_never_inflated(monkeypatch):
     import gongkai.read_docx as read_docx
 
     monkeypatch.setattr(read_docx, "MAX_DOCUMENT_XML_BYTES", 1024 * 1024)
-    data = _zip({"word/document.xml": _document_xml(["一、总体情况"]), "word/media/fill.bin": b"\x00" * (8 * 1024 * 1024)})
+    data = zip_of({"word/document.xml": _document_xml(["一、总体情况"]), "word/media/fill.bin": b"\x00" * (8 * 1024 * 1024)})
     assert read_docx.read(data, "media.docx").text == "一、总体情况"
 
 
@@ -269,7 +259,7 @@ def test_docx_text_is_capped_as_it_is_extracted(monkeypatch):
     import gongkai.read_docx as read_docx
 
     monkeypatch.setattr(read_module, "MAX_TEXT_CHARS", 10_000)
-    data = _zip({"word/document.xml": _document_xml(["主动公开政府信息206条"] * 5000)})
+    data = zip_of({"word/document.xml": _document_xml(["主动公开政府信息206条"] * 5000)})
     with pytest.raises(InputTooLargeError, match=r"^long\.docx: the text read out of it runs past the 10000 characters"):
         read_docx.read(data, "long.docx")
 
@@ -279,7 +269,7 @@ def test_a_huge_grid_span_is_capped():
 
     cell = '<w:tc><w:tcPr><w:gridSpan w:val="999999999"/></w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc>'
     xml = f'<w:document xmlns:w="{W_NS}"><w:body><w:tbl><w:tr>{cell}</w:tr></w:tbl></w:body></w:document>'
-    text = read_docx.read(_zip({"word/document.xml": xml.encode()}), "span.docx").text
+    text = read_docx.read(zip_of({"word/document.xml": xml.encode()}), "span.docx").text
     assert text.strip() == "x"
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import json
 import sys
-import zipfile
 
 import pytest
 
@@ -22,7 +21,7 @@ from gongkai.errors import (
 )
 from gongkai.read import MAX_BYTES, cell_text, read
 from gongkai.read_html import html_tables
-from conftest import CORPUS, SEEDS, shared
+from conftest import CORPUS, SEEDS, pdf_of, shared, zip_of
 
 SEED = next(p for p in SEEDS if p.name.startswith("002_"))
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -399,24 +398,7 @@ def _encrypted_pdf() -> bytes:
         b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>",
         b"<</Filter/Standard/V 1/R 2/O <" + b"11" * 32 + b">/U <" + b"22" * 32 + b">/P -4>>",
     ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for i, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<</Size %d/Root 1 0 R/Encrypt 4 0 R/ID[<%s><%s>]>>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, b"00" * 16, b"00" * 16, xref)
-    return bytes(out)
-
-
-def _zip(entries: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return out.getvalue()
+    return pdf_of(objects, b"/Encrypt 4 0 R/ID[<%s><%s>]" % (b"00" * 16, b"00" * 16))
 
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
@@ -427,14 +409,14 @@ BAD = [
     ("junk.pdf", lambda: bytes(range(256)) * 20, CorruptFileError, r"junk\.pdf: not a readable PDF"),
     ("truncated.pdf", lambda: b"%PDF-1.7\n1 0 obj\n<</Type/Catalog", CorruptFileError, r"not a readable PDF"),
     ("junk.docx", lambda: bytes(range(256)) * 20, CorruptFileError, r"junk\.docx: .*zip container is broken"),
-    ("nodoc.docx", lambda: _zip({"hello.txt": b"hi"}), CorruptFileError, r"without word/document\.xml"),
-    ("badxml.docx", lambda: _zip({"[Content_Types].xml": b"<oops", "word/document.xml": b"<oops"}),
+    ("nodoc.docx", lambda: zip_of({"hello.txt": b"hi"}), CorruptFileError, r"without word/document\.xml"),
+    ("badxml.docx", lambda: zip_of({"[Content_Types].xml": b"<oops", "word/document.xml": b"<oops"}),
      CorruptFileError, r"not a readable DOCX"),
     ("locked.docx", lambda: OLE + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 64, EncryptedFileError,
      r"locked\.docx: .*password"),
     ("old.docx", lambda: OLE + "WordDocument".encode("utf-16-le") + b"\x00" * 64, UnsupportedFormatError,
      r"old Word.*libreoffice --headless --convert-to docx"),
-    ("many.docx", lambda: _zip({f"word/p{i}.xml": b"" for i in range(2001)} | {"word/document.xml": b""}),
+    ("many.docx", lambda: zip_of({f"word/p{i}.xml": b"" for i in range(2001)} | {"word/document.xml": b""}),
      InputTooLargeError, r"many\.docx: .*2002 parts.*zip bomb"),
     ("junk.html", lambda: b"\x00\x01\x02binary\x00junk" * 100, EncodingError, r"junk\.html: not readable"),
     ("scripts.html", lambda: b"<html><body><script>var a = 1;</script><nav>menu</nav></body></html>",
@@ -485,7 +467,7 @@ def test_formats_we_do_not_read_say_how_to_convert(tmp_path, suffix, hint):
 ])
 def test_a_missing_extra_names_what_to_install(tmp_path, monkeypatch, suffix, module, extra):
     path = tmp_path / f"r{suffix}"
-    path.write_bytes(_zip({"word/document.xml": b""}) if suffix == ".docx" else b"<p>x</p> %PDF")
+    path.write_bytes(zip_of({"word/document.xml": b""}) if suffix == ".docx" else b"<p>x</p> %PDF")
     monkeypatch.setitem(sys.modules, module, None)
     with pytest.raises(MissingExtraError, match=rf"gongkai\[{extra}\]"):
         gongkai.parse(path)
