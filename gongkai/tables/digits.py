@@ -29,7 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from itertools import combinations, product
 
 from .. import template
@@ -261,8 +261,10 @@ def confirmable(layout: _Layout, row: str) -> bool:
     return bool(layout.row_checks.get(row)) or any(r == row for eq in layout.equations for r, _, _ in eq)
 
 
+@cache
 def row_confirmable(table: TableRules, row: str) -> bool:
-    """``confirmable`` for one row of ``table`` read on its own (before the table's other rows are known)."""
+    """``confirmable`` for one row of ``table`` read on its own (before the table's other rows are
+    known); cached: it instantiates every identity of the table, and depends on the rules alone."""
     return confirmable(_layout(table, [row]), row)
 
 
