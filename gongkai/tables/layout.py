@@ -338,10 +338,10 @@ def rows_rejoined(folded: str, words: StatWords, most: int) -> str:
     a label line, a line that is only its unit word, and up to ``most`` lines of a value, a blank
     mark or nothing. Tab-led cell lines (DOCX dumps) are left as they are: ``stat_rows`` reads them.
     """
-    if "\n" not in folded:
-        return folded
+    unit_line, value = _cell_lines(words)
+    if not unit_line.search(folded):
+        return folded  # no line that is only a unit word: nothing printed a cell per line
     units = set(words.units)
-    value = regex.compile(rf"[ \t]*(?:{_value_item(words)})?[ \t]*")
     lines = folded.split("\n")
     joined = list(folded)
     at = 0
@@ -360,6 +360,15 @@ def rows_rejoined(folded: str, words: StatWords, most: int) -> str:
                 break
             joined[starts[j] - 1] = "\t"
     return "".join(joined)
+
+
+@cache
+def _cell_lines(words: StatWords) -> tuple[regex.Pattern[str], regex.Pattern[str]]:
+    """A line that is only a unit word (after a line break), and a line that is one value, a blank
+    mark or nothing."""
+    units = "|".join(regex.escape(u) for u in words.units)
+    return (regex.compile(rf"\n(?!\t)[^\S\n]*(?:{units})[^\S\n]*(?:\n|$)"),
+            regex.compile(rf"[ \t]*(?:{_value_item(words)})?[ \t]*"))
 
 
 def _rest_blank(lines: list[str], j: int) -> bool:
