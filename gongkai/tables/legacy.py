@@ -130,11 +130,11 @@ def _unswallowed(folded: str, rows: list[_Row], ncols: int) -> list[_Row]:
     in crawler text: ``（一）收到申请数件（二）申请办结数件3``): the label is cut after each unit word
     where the text before is a statistics row's label and the text after starts one (an item
     number, or a label from its first character), and the rows taken in are blank."""
-    units = "|".join(regex.escape(u) for u in legacy_rules().units)
+    unit = compiled("|".join(regex.escape(u) for u in legacy_rules().units))
     out: list[_Row] = []
     for row in rows:
         start, end = row.label
-        for m in regex.compile(rf"(?:{units})").finditer(folded, row.label[0], end):
+        for m in unit.finditer(folded, row.label[0], end):
             a, b = m.span()
             head, rest = _strip_span(folded, (start, a)), _strip_span(folded, (b, end))
             if head[0] < head[1] and rest[0] < rest[1] and _any_alias(_name(folded, head)) and _starts_row(
