@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from fnmatch import fnmatch
 from functools import cache, partial
 
 import regex
@@ -22,7 +21,7 @@ from ..models import Fact, Finding, Number, Span
 from ..read import fold
 from ..rules import compiled, finding
 from ._view import (BROKEN, Outcome, _cell_label, _fmt, _holds, _label_with_column, _NarrativePair, _side, _Unassessable,
-                    _View, reconcile_rules)
+                    _View, matches, reconcile_rules)
 
 
 def _table_sum(view: _View, keys: Sequence[str]) -> Number | None:
@@ -227,7 +226,7 @@ def _breakdowns(view: _View) -> list[tuple[Fact, list[Fact]]]:
 
 def _breakdown_sum(view: _View, total: Fact, parts: list[Fact]) -> Iterator[Finding]:
     rules = reconcile_rules().breakdown
-    counted = [p for p in parts if not any(fnmatch(p.key, o) for o in rules.overlapping)]
+    counted = [p for p in parts if not matches(p.key, rules.overlapping)]
     shares = _shares_whole(parts)
     if shares or _whole(view.report.text, total, parts):
         used, relation = parts, ("==" if counted or shares else ">=")
