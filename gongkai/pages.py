@@ -13,19 +13,18 @@ Coordinates are points from the top-left corner of the page, as pdfplumber gives
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from io import BytesIO
 from typing import TYPE_CHECKING, Any
 
 from .errors import FileNotReadableError, GongkaiError
 from .models import Box, Cell, Report, Span, Table
 from .read import Document, fold
-from .read_pdf import PDFIUM_LOCK, _import, _open
+from .read_pdf import PDFIUM_LOCK, Rect, _import, _open, ruled_cells
 
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-Rect = tuple[float, float, float, float]  # x0, top, x1, bottom
 
 # Outline colours of the page image (RGB) and line widths in pixels at scale 1.
 CELL = (31, 111, 235)
@@ -85,17 +84,13 @@ def _padded(rect: Rect) -> Rect:
     return rect[0] - _PAD, rect[1] - _PAD, rect[2] + _PAD, rect[3] + _PAD
 
 
-def _ruled_cell(rect: Rect, ruled: list[Rect]) -> Rect:
+def _ruled_cell(rect: Rect, ruled: Sequence[Rect]) -> Rect:
     """The smallest ruled cell around the middle of ``rect``; the padded glyphs when none is."""
     x, y = (rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2
     around = [r for r in ruled if r[0] <= x <= r[2] and r[1] <= y <= r[3]]
     if not around:
         return _padded(rect)
     return min(around, key=lambda r: (r[2] - r[0]) * (r[3] - r[1]))
-
-
-def _ruled_cells(plumber_page: Any) -> list[Rect]:
-    return [tuple(cell) for table in plumber_page.find_tables() for cell in table.cells if cell is not None]
 
 
 def cell_boxes(doc: Document, tables: tuple[Table, ...]) -> tuple[Table, ...]:
@@ -110,23 +105,23 @@ def cell_boxes(doc: Document, tables: tuple[Table, ...]) -> tuple[Table, ...]:
             located = {p: glyphs(pdf, doc.text, doc.page_starts, p) for p in pages}
         finally:
             pdf.close()
-    ruled = {p: list(doc.ruled[p]) for p in pages if p in doc.ruled}  # what read_pdf already found
+    ruled = {p: doc.ruled[p] for p in pages if p in doc.ruled}  # what read_pdf already found
     unread = [p for p in pages if p not in ruled]
     try:
         if unread:
             with pdfplumber.open(BytesIO(doc.data), pages=unread) as plumbed:
-                ruled |= {p: _ruled_cells(page) for p, page in zip(unread, plumbed.pages)}
+                ruled |= {p: ruled_cells(page.find_tables()) for p, page in zip(unread, plumbed.pages)}
     except Exception:  # noqa: BLE001 - pdfminer raises many types on odd files; glyph boxes remain
-        ruled |= {p: [] for p in unread if p not in ruled}
+        ruled |= {p: () for p in unread if p not in ruled}
     return tuple(_boxed(t, located, ruled) for t in tables)
 
 
-def _boxed(table: Table, located: dict[int, dict[int, Rect]], ruled: dict[int, list[Rect]]) -> Table:
+def _boxed(table: Table, located: dict[int, dict[int, Rect]], ruled: dict[int, tuple[Rect, ...]]) -> Table:
     cells = tuple(_cell_with_box(c, located, ruled) for c in table.cells)
     return table.model_copy(update={"cells": cells})
 
 
-def _cell_with_box(cell: Cell, located: dict[int, dict[int, Rect]], ruled: dict[int, list[Rect]]) -> Cell:
+def _cell_with_box(cell: Cell, located: dict[int, dict[int, Rect]], ruled: dict[int, tuple[Rect, ...]]) -> Cell:
     if cell.page is None or cell.span is None:
         return cell
     glyph = _union(span_rects(located[cell.page], cell.span))

@@ -28,6 +28,7 @@ LINE_TOLERANCE = 4.0  # points: lines whose middles are this close count as one 
 # from any thread, holds this one lock. pdfplumber reads tables with pdfminer, which is pure
 # Python; it touches PDFium only to render images, which gongkai never asks of it.
 PDFIUM_LOCK = threading.Lock()
+Rect = tuple[float, float, float, float]  # x0, top, x1, bottom, in points from the top-left
 
 
 def read(data: bytes, source: str) -> Document:
@@ -128,9 +129,6 @@ def _has_lines(page: Any) -> bool:
     return next(iter(page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=1)), None) is not None
 
 
-Rect = tuple[float, float, float, float]  # x0, top, x1, bottom, in points from the top-left
-
-
 def _pages_with_tables(data: bytes, pages: list[int]) -> tuple[dict[int, str], dict[int, tuple[Rect, ...]]]:
     """Page index → composed text, for the pages among ``pages`` that hold a real ruled table;
     and page number → the ruled cells pdfplumber found, for every page it read (kept for the
@@ -144,13 +142,18 @@ def _pages_with_tables(data: bytes, pages: list[int]) -> tuple[dict[int, str], d
         with pdfplumber.open(BytesIO(data), pages=[i + 1 for i in pages]) as pdf:
             for index, page in zip(pages, pdf.pages):
                 found = page.find_tables()
-                cells[index + 1] = tuple(tuple(c) for t in found for c in t.cells if c is not None)
+                cells[index + 1] = ruled_cells(found)
                 text = _compose_page(page, found)
                 if text is not None:
                     composed[index] = text
     except Exception:  # noqa: BLE001 - pdfminer raises many types on odd files
         pass  # the pages composed so far keep their grids; the rest keep pdfium's text
     return composed, cells
+
+
+def ruled_cells(tables: list[Any]) -> tuple[Rect, ...]:
+    """The cells of pdfplumber's ruled tables of a page, as boxes."""
+    return tuple(tuple(cell) for table in tables for cell in table.cells if cell is not None)
 
 
 def _compose_page(page: Any, found: list[Any]) -> str | None:
