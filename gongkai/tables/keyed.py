@@ -221,8 +221,7 @@ def _pair_segment(doc: Document, table: TableRules, orphans: list[Row], labels: 
     between = [k for k in printed[lo:hi] if k not in anchors] if lo <= hi else []
     named = sorted({r.key for r in labels if r.key and r.key not in anchors}, key=lambda k: position.get(k, 0))
     for keys in (between, named):
-        if len(keys) == len(full) and all(len(_fit(r.values, len(table.columns_of(k)))) == len(table.columns_of(k))
-                                          for r, k in zip(full, keys)):
+        if len(keys) == len(full) and all(_fits(r.values, table, k) for r, k in zip(full, keys)):
             for r, k in zip(full, keys):
                 r.consumed = True
                 label = next((x.label for x in labels if x.key == k), _template_label(table, k))
@@ -236,7 +235,13 @@ def _pair_segment(doc: Document, table: TableRules, orphans: list[Row], labels: 
 
 
 def _fits_a_row(row: Row, table: TableRules, printed: list[str]) -> bool:
-    return any(len(_fit(row.values, len(table.columns_of(k)))) == len(table.columns_of(k)) for k in printed)
+    return any(_fits(row.values, table, k) for k in printed)
+
+
+def _fits(values: list[Tok], table: TableRules, key: str) -> bool:
+    """The values are the cells of row ``key``, one per column (``_fit``)."""
+    n = len(table.columns_of(key))
+    return len(_fit(values, n)) == n
 
 
 def _numbers(doc: Document, row: Row) -> int:
@@ -357,8 +362,7 @@ def _read_rows(doc: Document, kind: str, table: TableRules, rows: list[Row], rea
         _drop_subtotal_column(doc, table, rows, reading)
     for row in rows:
         if row.kind == "keyed" and row.key:
-            n = len(table.columns_of(row.key))
-            if any(t.end > t.start for t in row.values) or len(_fit(row.values, n)) == n:
+            if any(t.end > t.start for t in row.values) or _fits(row.values, table, row.key):
                 _read_row(doc, kind, table, row.key, row.label, row.values, reading)
         elif row.kind == "values" and not row.consumed:
             _unplaced(doc, table, row, reading)
